@@ -1,0 +1,46 @@
+# The two commands every new user needs: `make run` and `make test`. Both create the environment first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 3000
+# Every command uses the committed Dagster instance, so runs made by `make run` show in `make ui`.
+export DAGSTER_HOME := $(CURDIR)/.dagster
+
+.PHONY: setup setup-test run test ui score bench validate clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+## run: build the environment, run the whole pipeline over seeds/ and publish a release
+run: $(VENV)/.installed
+	$(BIN)/guarantees run
+
+## test: build the environment with the test extras and run the tests
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+## ui: the Dagster UI (webserver + daemon) on 127.0.0.1:$(PORT); Ctrl-C stops it
+ui: $(VENV)/.installed
+	exec $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
+
+## validate: check that the Dagster definitions load
+validate: $(VENV)/.installed
+	$(BIN)/dagster definitions validate -w workspace.yaml
+
+clean:
+	rm -rf outputs
