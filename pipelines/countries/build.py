@@ -1,0 +1,272 @@
+"""Rebuild the committed country tables: `python -m pipelines.countries.build`.
+
+Inputs (reviewed, in `data/`): `recognition.csv` (status of every code, and the rows pycountry lacks,
+i.e. Kosovo), `overrides.csv` (reviewed aliases, and drops of generated aliases), `deny.csv`.
+Generated sources: ISO 3166-1 from pycountry, CLDR territory names from Babel in every EU language
+plus uk and ru and the official languages of each territory (its endonyms), and romanisations of
+the uk/ru names (`translit.py`). Outputs: `countries.csv` and `aliases.tsv`, sorted, one row per
+(alias, iso2, kind, lang) with the source of each row.
+
+The build fails, listing the cases, when one key maps to two codes, when a key is both an alias and
+a deny entry, or when an override names an unknown code: those need a human decision in
+`overrides.csv`, never a silent choice. pycountry and Babel are imported here only (the `build`
+extra); the runtime reads the committed files.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from pipelines.countries.keys import key
+from pipelines.countries.tables import ALIAS_COLUMNS
+from pipelines.countries.translit import SYSTEMS, romanisations
+
+DATA = Path(__file__).with_name("data")
+# The 24 official languages of the EU, then Ukrainian and Russian.
+LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it",
+             "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv", "uk", "ru")
+# Codes that are safe to match case-sensitively in running prose; other codes ("CAN", "AND", "IT") are not.
+PROSE_CODES = frozenset({"US", "USA"})
+COUNTRY_COLUMNS = ("iso2", "iso3", "numeric", "name", "official_name", "recognition", "source")
+# Order in which sources win when the same (alias, iso2) pair comes from several of them.
+KIND_ORDER = ("name", "official_name", "common_name", "alpha2", "alpha3", "numeric", "cldr")
+
+
+class BuildError(Exception):
+    """The inputs need a human decision (collisions, unknown codes); the message lists each case."""
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def country_table(recognition: list[dict[str, str]]) -> list[dict[str, str]]:
+    """ISO 3166-1 from pycountry plus the user-assigned codes of `recognition.csv`, with status."""
+    import pycountry
+
+    version = _version("pycountry")
+    status = {r["iso2"]: r for r in recognition}
+    rows = []
+    for c in pycountry.countries:
+        if c.alpha_2 not in status:
+            raise BuildError(f"recognition.csv has no row for {c.alpha_2} ({c.name})")
+        r = status[c.alpha_2]
+        rows.append({
+            "iso2": c.alpha_2, "iso3": c.alpha_3, "numeric": c.numeric, "name": c.name,
+            "official_name": getattr(c, "official_name", "") or c.name,
+            "recognition": r["recognition"],
+            "source": f"ISO 3166-1 via pycountry {version}; status: {r['source']}",
+        })
+    iso = {row["iso2"] for row in rows}
+    for code, r in status.items():
+        if code in iso:
+            continue
+        if not (r["iso3"] and r["name"]):
+            raise BuildError(f"recognition.csv row {code} is not in ISO 3166-1 and lacks iso3/name")
+        rows.append({"iso2": code, "iso3": r["iso3"], "numeric": "", "name": r["name"],
+                     "official_name": r["official_name"] or r["name"],
+                     "recognition": r["recognition"], "source": r["source"]})
+    return sorted(rows, key=lambda row: row["iso2"])
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import version
+    return version(dist)
+
+
+def iso_aliases(countries: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Codes and names of every country (ISO 3166-1 and the user-assigned rows), from the country table."""
+    import pycountry
+
+    common = {c.alpha_2: c.common_name for c in pycountry.countries if hasattr(c, "common_name")}
+    rows = []
+    for c in countries:
+        src = c["source"].split(";")[0]
+        forms = [("name", c["name"]), ("official_name", c["official_name"]),
+                 ("alpha2", c["iso2"]), ("alpha3", c["iso3"]), ("numeric", c["numeric"])]
+        if c["iso2"] in common:
+            forms.append(("common_name", common[c["iso2"]]))
+        for kind, alias in forms:
+            if alias:
+                code = kind in ("alpha2", "alpha3", "numeric")
+                rows.append(_row(alias, c["iso2"], kind, "en" if not code else "",
+                                 prose=(not code) or alias in PROSE_CODES, source=src))
+    return rows
+
+
+def cldr_aliases(codes: set[str]) -> list[dict[str, str]]:
+    """CLDR territory names in LANGUAGES, and each territory's name in its own official languages."""
+    from babel import Locale
+    from babel.core import get_cldr_version
+    from babel.languages import get_official_languages
+
+    source = f"CLDR {get_cldr_version()} via Babel {_version('babel')}"
+    rows = []
+    for lang in LANGUAGES:
+        names = Locale.parse(lang).territories
+        for code in sorted(codes & names.keys()):
+            rows.append(_row(names[code], code, "cldr", lang, True, f"{source}, locale {lang}"))
+    for code in sorted(codes):
+        for lang in get_official_languages(code, de_facto=True):
+            if lang in LANGUAGES:
+                continue
+            try:
+                name = Locale.parse(lang).territories.get(code)
+            except Exception:  # babel has no data for a few official languages; they add nothing
+                continue
+            if name:
+                rows.append(_row(name, code, "cldr", lang, True, f"{source}, locale {lang} (endonym)"))
+    return rows
+
+
+def translit_aliases(cldr_rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Romanisations of the uk and ru CLDR names by every system in `translit.SYSTEMS`."""
+    rows = []
+    for r in cldr_rows:
+        if r["lang"] not in ("uk", "ru") or r["kind"] != "cldr":
+            continue
+        for system, rom in romanisations(r["alias"], r["lang"]).items():
+            rows.append(_row(rom, r["iso2"], f"translit_{system}", f"{r['lang']}-Latn", True,
+                             f"generated: {system} romanisation of {r['lang']} name {r['alias']!r}"))
+    return rows
+
+
+def override_aliases(overrides: list[dict[str, str]], rows: list[dict[str, str]],
+                     codes: set[str]) -> list[dict[str, str]]:
+    """Apply `overrides.csv`: `add` rows become aliases (overrides also apply to their own
+    romanisation when lang is uk/ru), `drop` rows remove a generated alias, `unsafe` marks an
+    alias as unsafe in running prose."""
+    from schemas.country_aliases import KINDS
+
+    unknown = [o for o in overrides if o["iso2"] not in codes or o["kind"] not in KINDS
+               or o["action"] not in ("add", "drop", "unsafe")]
+    if unknown:
+        raise BuildError("overrides.csv names unknown codes, kinds or actions: " +
+                         ", ".join(f"{o['alias']!r}->{o['iso2']}" for o in unknown))
+    drops = {(o["alias"], o["iso2"]) for o in overrides if o["action"] == "drop"}
+    unsafe = {(o["alias"], o["iso2"]) for o in overrides if o["action"] == "unsafe"}
+    used = set()
+    out = []
+    for r in rows:
+        pair = (r["alias"], r["iso2"])
+        if pair in drops:
+            used.add(pair)
+            continue
+        if pair in unsafe:
+            used.add(pair)
+            r = {**r, "prose": "false"}
+        out.append(r)
+    stale = (drops | unsafe) - used
+    if stale:
+        raise BuildError("overrides.csv drops or marks aliases that no source generates: " +
+                         ", ".join(f"{a!r}->{c}" for a, c in sorted(stale)))
+    added = []
+    for o in overrides:
+        if o["action"] != "add":
+            continue
+        prose = o["prose"] != "false"
+        added.append(_row(o["alias"], o["iso2"], o["kind"], o["lang"], prose, o["source"]))
+        if o["lang"] in ("uk", "ru"):
+            for system, rom in romanisations(o["alias"], o["lang"]).items():
+                added.append(_row(rom, o["iso2"], f"translit_{system}", f"{o['lang']}-Latn", prose,
+                                  f"generated: {system} romanisation of override {o['alias']!r}"))
+    return out + added
+
+
+def _row(alias: str, iso2: str, kind: str, lang: str, prose: bool, source: str) -> dict[str, str]:
+    return {"alias": alias.strip(), "key": key(alias), "iso2": iso2, "kind": kind, "lang": lang,
+            "prose": "true" if prose else "false", "source": source}
+
+
+def dedupe(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """One row per (alias, iso2, kind, lang); the first source wins. Rows with an empty key go."""
+    seen = set()
+    out = []
+    for r in rows:
+        ident = (r["alias"], r["iso2"], r["kind"], r["lang"])
+        if ident in seen or not r["key"]:
+            continue
+        seen.add(ident)
+        out.append(r)
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    return sorted(out, key=lambda r: (r["iso2"], r["key"], order.get(r["kind"], len(order)),
+                                      r["kind"], r["lang"], r["alias"]))
+
+
+def collisions(aliases: list[dict[str, str]], deny: list[dict[str, str]]) -> list[str]:
+    """Every key that maps to two codes, or that is both an alias and a deny entry."""
+    by_key: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in aliases:
+        by_key[r["key"]][r["iso2"]].append(f"{r['alias']!r} ({r['kind']} {r['lang']})")
+    problems = []
+    for k, codes in sorted(by_key.items()):
+        if len(codes) > 1:
+            problems.append(f"key {k!r}: " + "; ".join(f"{c} <- {', '.join(v)}" for c, v in sorted(codes.items())))
+    for d in deny:
+        k = key(d["alias"])
+        if k in by_key:
+            problems.append(f"deny {d['alias']!r} ({d['reason']}) has the key {k!r} of alias "
+                            + "; ".join(f"{c} <- {', '.join(v)}" for c, v in sorted(by_key[k].items())))
+    return problems
+
+
+def build() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The country table and the alias table, or BuildError listing what needs a decision."""
+    countries = country_table(read_csv("recognition.csv"))
+    codes = {c["iso2"] for c in countries}
+    cldr = cldr_aliases(codes)
+    rows = iso_aliases(countries) + cldr + translit_aliases(cldr)
+    aliases = dedupe(override_aliases(read_csv("overrides.csv"), rows, codes))
+    problems = collisions(aliases, read_csv("deny.csv"))
+    if problems:
+        raise BuildError(f"{len(problems)} key(s) need a decision in overrides.csv or deny.csv:\n  "
+                         + "\n  ".join(problems))
+    return countries, aliases
+
+
+def render(rows: list[dict[str, str]], columns: tuple[str, ...], delimiter: str) -> str:
+    """The file text of a table: CSV quoted where needed, TSV unquoted (no field holds a tab)."""
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, delimiter=delimiter, lineterminator="\n",
+                       quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE,
+                       escapechar=None if delimiter == "," else "\\")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="build in memory and fail if the committed files differ")
+    args = parser.parse_args(argv)
+    try:
+        countries, aliases = build()
+    except BuildError as e:
+        print(f"build failed: {e}", file=sys.stderr)
+        return 1
+    targets = {DATA / "countries.csv": render(countries, COUNTRY_COLUMNS, ","),
+               DATA / "aliases.tsv": render(aliases, ALIAS_COLUMNS, "\t")}
+    if args.check:
+        stale = [p.name for p, text in targets.items()
+                 if not p.exists() or p.read_text(encoding="utf-8") != text]
+        if stale:
+            print(f"stale: {', '.join(stale)}; run python -m pipelines.countries.build", file=sys.stderr)
+            return 1
+        print("committed tables are up to date")
+        return 0
+    for path, text in targets.items():
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {len(countries)} countries, {len(aliases)} aliases "
+          f"({len({r['key'] for r in aliases})} keys), systems: {', '.join(SYSTEMS)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Read the committed country tables (`data/`) with the standard library only.
+
+The runtime never imports pycountry, Babel or pandas: a cold `guarantees countries` must import,
+load and answer 1,480 names in well under half a second, and plain `csv`/`str.split` over three
+small files costs a few milliseconds.
+"""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data")
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[dict[str, str], ...]:
+    """`countries.csv` as read: iso2, iso3, numeric, name, official_name, recognition, source."""
+    return tuple(_read_csv("countries.csv"))
+
+
+@lru_cache(maxsize=1)
+def aliases() -> tuple[tuple[str, ...], ...]:
+    """`aliases.tsv` rows as tuples in the column order of ALIAS_COLUMNS (unquoted TSV)."""
+    with open(DATA / "aliases.tsv", encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    header = tuple(lines[0].split("\t"))
+    if header != ALIAS_COLUMNS:
+        raise ValueError(f"aliases.tsv has columns {header}, expected {ALIAS_COLUMNS}")
+    return tuple(tuple(line.split("\t")) for line in lines[1:] if line)
+
+
+@lru_cache(maxsize=1)
+def deny() -> tuple[dict[str, str], ...]:
+    """`deny.csv` as read: alias, reason, parent, source."""
+    return tuple(_read_csv("deny.csv"))
+
+
+ALIAS_COLUMNS = ("alias", "key", "iso2", "kind", "lang", "prose", "source")
