@@ -1,0 +1,369 @@
+"""Commitments: which party the text says signed, is negotiating, founded, joined or supports.
+
+The rules follow the annotation guidelines (sections 2 and 4.2) and are about English, not about
+any one document:
+
+* a *trigger* is a phrase that states a status ("signed", "in talks with", "joined the
+  declaration", "expressed their support"); agreement triggers need a security-agreement word in
+  the clause and no excluded document type (a friendship treaty, a memorandum ...);
+* a *party* is a country or the EU named in the same clause by name, demonym, capital-as-actor,
+  or through a person the text ties to a country; places ("in southern Italy") and comparisons
+  ("akin to the one with the UK") are not parties; group phrases never expand;
+* each party takes the nearest trigger of its clause; a relative clause ("..., which all signed")
+  attaches to the list before it; a sentence whose subject is "the two leaders" takes its parties
+  from the sentence before;
+* negated triggers ("has not joined") produce nothing; supersession keeps `signed` over
+  `negotiating` and the strongest declaration status.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pipelines.lib.vocab import AGREEMENT_STATUSES, DECLARATION_STATUSES, EU_CODE
+
+
+@dataclass(frozen=True)
+class PartyRef:
+    start: int  # offsets relative to the sentence text
+    end: int
+    code: str
+
+
+@dataclass(frozen=True)
+class DatedSpan:
+    start: int  # relative to the sentence
+    end: int
+    date_start: dt.date
+    date_end: dt.date | None
+    precision: str
+    future: bool = False
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What commitment extraction needs to know about one sentence."""
+
+    sentence_no: int
+    line_no: int
+    text: str
+    parties: tuple[PartyRef, ...]
+    dates: tuple[DatedSpan, ...]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    status: str
+    family: str  # agreement | declaration
+    takes: str  # any | after (parties must follow the trigger: "talks with", "agreed by")
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Commitment:
+    party: str
+    status: str
+    date_start: dt.date | None
+    date_end: dt.date | None
+    precision: str | None
+    sentence_no: int
+    evidence: str
+    trigger: str
+
+
+_AGREEMENT_NOUN = re.compile(
+    r"\b(?:agreements?|pacts?|deals?|accords?|documents?|treat(?:y|ies)|security commitments|guarantees|"
+    r"arrangements?|texts?|one)\b", re.I)
+_EXCLUDED_DOCUMENT = re.compile(
+    r"\b(?:friendship|good[- ]neighbou?r\w*|memorand\w+|100-year|hundred-year|trade|grain|gas|transit|"
+    r"free[- ]trade|visa|loan|aid package|association agreement|partnership and cooperation agreement)\b", re.I)
+_DECLARATION_NOUN = re.compile(
+    r"\b(?:(?:joint )?declaration|framework|initiative|security guarantees|G7|Group of Seven)\b", re.I)
+
+# (status, family, takes, pattern): longer and more specific phrases first.
+_TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.I)) for s, f, t, p in [
+    ("declaration_joined", "declaration", "any", r"\bsign(?:ed|s|ing)? up\b|\bsign-ups?\b"),
+    ("declaration_founder", "declaration", "any",
+     r"\b(?:founders?|founding (?:members?|signatories|states)|initial signatories|original signatories|first signatories)\b"),
+    ("declaration_founder", "declaration", "after",
+     r"\b(?:issued|agreed|endorsed|adopted|unveiled|launched|drawn up|signed) by\b"),
+    ("declaration_joined", "declaration", "any",
+     r"\b(?:join(?:ed|s|ing)?|to join|acced(?:ed|es|ing)|accession to|adher(?:ed|es|ing)|associated (?:itself|themselves) with)"
+     r"(?=\s+(?:to\s+)?(?:it\b|them\b|the\s+(?:\w+\s+){0,3}(?:declaration|framework|initiative|G7|group|signatories|list)\b|G7\b))"),
+    ("declaration_joined", "declaration", "any",
+     r"\bbec(?:ame|omes|oming) (?:a |an |the \w+ )?signator(?:y|ies)\b|\bsign(?:ed|s)? (?:the|onto|on to) (?:\w+\s+){0,3}declaration\b"),
+    ("supporter", "declaration", "any",
+     r"\b(?:expressed|declared|voiced|announced|pledged|confirmed|offered|gave) (?:their |its |his |her )?(?:full |formal |strong )?support\b"
+     r"|\bsupporting (?:nations|countries|states)\b|\bamong the (?:\w+ )?supporters\b|\bsupporters of\b"
+     r"|\b(?:welcomed|backed|supported|endorsed|welcomes|backs|supports|endorses)(?= (?:it|the (?:\w+ ){0,3}(?:declaration|framework|initiative))\b)"),
+    ("negotiating", "agreement", "any",
+     r"\b(?:will|would|shall|(?:intends?|intended|plans?|planned|expects?|expected|is set|are set|is due|are due|"
+     r"is ready|are ready|hopes?|wants?|aims?|is to|are to|preparing|prepares) to|is going to|are going to)"
+     r"\s+(?:\w+\s+)?(?:sign|conclude|ink|seal)\b"),
+    ("signed", "agreement", "any",
+     r"\b(?:sign(?:ed|s|ing)?|signatures?|conclud(?:ed|es|e|ing)|ink(?:ed|s)?|seal(?:ed|s)?|"
+     r"put (?:their|his|her|its) names? to|add(?:ed|s)? (?:their|its|his|her) names?)\b"),
+    ("signed", "agreement", "any",
+     r"\b(?:now )?ha(?:s|ve) (?:a|an|its|their|such an?) (?:[\w-]+ ){0,4}agreement with\b"
+     r"|\bthe (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) "
+     r"(?:country|partner|state|nation|leader|member|ally)\b"),
+    ("negotiating", "agreement", "after",
+     r"\b(?:in talks|talks|negotiations?|consultations) with\b"),
+    ("negotiating", "agreement", "any",
+     r"\b(?:in talks|negotiat\w+|opens? talks|opened talks|held talks|working on|work on|drafting|draft|preparing|"
+     r"to prepare|intends? to sign|intend to conclude|will sign|plans? to sign|planned to sign|expected to sign|"
+     r"set to sign|due to sign|close to (?:final|finalising|finalizing|signing|agreement)|under way|underway|"
+     r"in progress|planned agreement|future agreement|agreed to start|ready to start|begin preparing|"
+     r"talks (?:are|were) (?:continuing|ongoing|under way))\b"),
+]]
+_NEGATION = re.compile(
+    r"\b(?:not|n't|never|no(?=\s+\w)|without|yet to|refused to|declined to|failed to|neither|nor)\b(?:\W+\w+){0,3}\W*$", re.I)
+_CLAUSE_BREAK = re.compile(
+    r";|,\s+(?:while|whereas|although|though|but|as)\b|\s+(?:while|whereas|although|but)\s+|\s+as\s+(?!well\b)(?=[A-Z])")
+_RELATIVE = re.compile(r",\s+(?:(?:all|both|each|none|most|some) of (?:which|whom)|which|who|whose)\b")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|near|inside|outside|across|throughout|(?:travel+ed|flew|came|went|returned|headed|trip|arrived) to)\s+"
+    r"(?:(?:southern|northern|eastern|western|central|neighbou?ring|front-line|frontline)\s+)?(?:the\s+)?$", re.I)
+_COMPARISON = re.compile(r"\b(?:akin to|similar to|like|mirroring|modell?ed on|on the model of|comparable to|as with)\b", re.I)
+_ANAPHORIC_SUBJECT = re.compile(
+    r"^(?:the two (?:leaders|sides|countries|governments|presidents|prime ministers|men|women)|both (?:sides|leaders|countries|governments)?"
+    r"|they|he|she)\b", re.I)
+
+
+def find_triggers(text: str) -> list[Trigger]:
+    """Status phrases in one sentence, non-overlapping (earlier patterns win)."""
+    found: list[Trigger] = []
+    taken: list[tuple[int, int]] = []
+    for status, family, takes, pattern in _TRIGGERS:
+        for m in pattern.finditer(text):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            if family == "agreement" and not _agreement_context(text, m.start(), m.end()):
+                continue
+            negated = bool(_NEGATION.search(text[max(0, m.start() - 40):m.start()]))
+            if status == "supporter" and _founding_act(text, m.start()):
+                status = "declaration_founder"
+            found.append(Trigger(m.start(), m.end(), status, family, takes, negated))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda t: t.start)
+
+
+_FOUNDING_SUBJECT = re.compile(r"\b(?:G7|G-7|Group of Seven)\b")
+_ADOPTION_VERB = re.compile(r"^(?:endorsed|adopted|issued|agreed|unveiled|launched)", re.I)
+
+
+def _founding_act(text: str, start: int) -> bool:
+    """'The presidents of the European Council ... and the G7 endorsed the Joint Declaration':
+    adopting the declaration together with the G7 is founding it, not merely supporting it."""
+    a, _ = _clause_bounds(text, start)
+    return bool(_ADOPTION_VERB.match(text[start:start + 12]) and _FOUNDING_SUBJECT.search(text, a, start))
+
+
+# Negotiation phrases that are about an agreement by themselves, or talks described as a process.
+_SELF_EVIDENT_NEGOTIATION = re.compile(
+    r"^(?:negotiat\w+|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar)", re.I)
+_PROCESS = re.compile(r"\b(?:continu\w+|ongoing|under ?way|in progress|progressing|advanc\w+|resum\w+|started|began|"
+                      r"begun|opened|going well)\b", re.I)
+_OTHER_TOPIC = re.compile(r"\b(?:ceasefire|cease-fire|peace talks|grain|gas|trade|accession|membership|border|"
+                          r"agricultur\w+|prisoners?|exchange)\b", re.I)
+
+
+def _agreement_context(text: str, start: int, end: int) -> bool:
+    """An agreement trigger counts only in a clause about a (security) agreement of the right kind.
+
+    Negotiation phrases also count without an agreement word when they are about agreements by
+    themselves ("intends to sign") or describe the talks as a process ("talks with X are
+    continuing"), unless the clause names another topic (a ceasefire, trade, membership).
+    """
+    a, b = _clause_bounds(text, start)
+    clause = text[a:b]
+    trigger_text = text[start:end]
+    if not _AGREEMENT_NOUN.search(clause) and not re.search(r"\bwhich all signed|all of which|to do so\b", clause):
+        negotiation = any(p.search(trigger_text) for s, _, _, p in _TRIGGERS if s == "negotiating")
+        if not negotiation or _OTHER_TOPIC.search(clause):
+            return False
+        if not (_SELF_EVIDENT_NEGOTIATION.match(trigger_text) or _PROCESS.search(clause)):
+            return False
+    if _EXCLUDED_DOCUMENT.search(clause):
+        return False
+    trigger_text = trigger_text.lower()
+    if trigger_text.startswith(("sign", "conclud", "ink", "seal")) and re.search(r"\bdeclaration\b", clause, re.I) \
+            and not re.search(r"\b(?:agreement|pact|deal|accord)\b", clause, re.I):
+        return False  # signing the Joint Declaration is joining it, handled as a declaration trigger
+    return True
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    start, end = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def _clause_id(text: str, pos: int) -> int:
+    return sum(1 for m in _CLAUSE_BREAK.finditer(text) if m.end() <= pos)
+
+
+def eligible_parties(facts: SentenceFacts, triggers: list[Trigger]) -> list[PartyRef]:
+    """Parties that can take a status: not Ukraine, not a place, not inside a comparison."""
+    text = facts.text
+    out = []
+    for party in facts.parties:
+        if party.code == "UA":
+            continue
+        if _PLACE_BEFORE.search(text[max(0, party.start - 40):party.start]):
+            continue
+        if _in_comparison(text, party, triggers):
+            continue
+        out.append(party)
+    return out
+
+
+def _in_comparison(text: str, party: PartyRef, triggers: list[Trigger]) -> bool:
+    clause_start, _ = _clause_bounds(text, party.start)
+    comparisons = [m for m in _COMPARISON.finditer(text, clause_start, party.start)]
+    if not comparisons:
+        return False
+    last = comparisons[-1].end()
+    return not any(last <= t.start < party.start for t in triggers)
+
+
+def assign(facts: SentenceFacts, triggers: list[Trigger], parties: list[PartyRef]) -> list[tuple[PartyRef, Trigger]]:
+    """Give each party the trigger that governs it (or none)."""
+    text = facts.text
+    relatives = list(_RELATIVE.finditer(text))
+    pairs = []
+    for party in parties:
+        trigger = _governing(text, party, triggers, relatives, parties)
+        if trigger is not None:
+            pairs.append((party, trigger))
+    return pairs
+
+
+def _governing(text: str, party: PartyRef, triggers: list[Trigger], relatives: list[re.Match],
+               parties: list[PartyRef]) -> Trigger | None:
+    clause = _clause_id(text, party.start)
+    # A relative clause right after the party's list ("X, Y and Z, which all signed") governs it.
+    for rel in relatives:
+        if rel.start() >= party.end and not re.search(r"[;:]|\b(?:while|but)\b", text[party.end:rel.start()]):
+            rel_end = _clause_bounds(text, rel.end())[1]
+            inside = [t for t in triggers if rel.end() <= t.start < rel_end]
+            if inside and _list_reaches(text, party.end, rel.start(), parties):
+                return inside[0]
+    candidates = [t for t in triggers if _clause_id(text, t.start) == clause
+                  and (t.takes == "any" or t.end <= party.start)
+                  and not _inside_relative(text, t, relatives, party)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda t: _distance(t, party))
+
+
+_LIST_GLUE = re.compile(r"^(?:[\s,;:()\u2013\u2014-]|\band\b|\bor\b|\bthe\b|\bas well as\b|\bpartially recogni[sz]ed\b)*$", re.I)
+
+
+def _list_reaches(text: str, pos: int, rel_start: int, parties: list[PartyRef]) -> bool:
+    """Is the text between a party and a relative pronoun only more list items ("X, Y and Z, which")?"""
+    pieces, cursor = [], pos
+    for other in sorted(parties, key=lambda p: p.start):
+        if pos <= other.start and other.end <= rel_start:
+            pieces.append(text[cursor:other.start])
+            cursor = other.end
+    pieces.append(text[cursor:rel_start])
+    return all(_LIST_GLUE.match(piece) for piece in pieces)
+
+
+def _inside_relative(text: str, trigger: Trigger, relatives: list[re.Match], party: PartyRef) -> bool:
+    """A trigger inside a relative clause does not govern parties outside it (except via its list)."""
+    for rel in relatives:
+        rel_end = _clause_bounds(text, rel.end())[1]
+        if rel.end() <= trigger.start < rel_end and not (rel.end() <= party.start < rel_end):
+            return True
+    return False
+
+
+def _distance(trigger: Trigger, party: PartyRef) -> int:
+    if party.end <= trigger.start:
+        return trigger.start - party.end
+    if trigger.end <= party.start:
+        return party.start - trigger.end
+    return 0
+
+
+def sentence_commitments(facts: SentenceFacts, previous: SentenceFacts | None,
+                         declaration_date: DatedSpan | None) -> list[Commitment]:
+    """Commitments stated by one sentence (before document-level supersession)."""
+    triggers = find_triggers(facts.text)
+    if not triggers:
+        return []
+    parties = eligible_parties(facts, triggers)
+    pairs = assign(facts, triggers, parties)
+    if not parties and previous is not None and previous.line_no == facts.line_no \
+            and _ANAPHORIC_SUBJECT.match(facts.text):
+        inherited = [p for p in eligible_parties(previous, []) if p.code != "UA"]
+        first = next((t for t in triggers if not t.negated), None)
+        pairs = [(p, first) for p in inherited] if first else []
+        facts_dates = facts.dates or previous.dates
+    else:
+        facts_dates = facts.dates or (previous.dates if previous is not None and previous.line_no == facts.line_no else ())
+    out = []
+    for party, trigger in pairs:
+        if trigger.negated:
+            continue
+        date = _date_for(trigger, facts_dates, declaration_date, facts is not None and bool(facts.dates))
+        out.append(Commitment(party.code, trigger.status,
+                              date.date_start if date else None,
+                              date.date_end if date and date.date_end != date.date_start else None,
+                              date.precision if date else None,
+                              facts.sentence_no, facts.text, facts.text[trigger.start:trigger.end]))
+    return out
+
+
+def _date_for(trigger: Trigger, dates: tuple[DatedSpan, ...], declaration_date: DatedSpan | None,
+              own: bool) -> DatedSpan | None:
+    if trigger.status == "declaration_founder" and declaration_date is not None:
+        return declaration_date
+    usable = [d for d in dates if d.precision in ("day", "month")]
+    if trigger.status == "negotiating":
+        usable = [d for d in usable if not d.future]
+    if not usable:
+        return None
+    if not own:
+        return usable[0]  # an inherited date: the one that sets the scene of the sentence before
+    return min(usable, key=lambda d: abs((d.start + d.end) / 2 - (trigger.start + trigger.end) / 2))
+
+
+def supersede(rows: list[Commitment]) -> list[Commitment]:
+    """One row per (party, status), then the supersession rules of the guidelines (section 2)."""
+    best: dict[tuple[str, str], Commitment] = {}
+    for row in rows:
+        key = (row.party, row.status)
+        if key not in best or _better(row, best[key]):
+            best[key] = row
+    kept = []
+    for (party, status), row in best.items():
+        family = AGREEMENT_STATUSES if status in AGREEMENT_STATUSES else DECLARATION_STATUSES
+        stronger = family[:family.index(status)]
+        if any((party, s) in best for s in stronger):
+            continue
+        kept.append(row)
+    return sorted(kept, key=lambda r: (r.sentence_no, r.party, r.status))
+
+
+def _better(new: Commitment, old: Commitment) -> bool:
+    """Prefer a dated row, then the earliest date the document gives for the event."""
+    if (new.date_start is None) != (old.date_start is None):
+        return new.date_start is not None
+    if new.date_start is not None and new.date_start != old.date_start:
+        return new.date_start < old.date_start
+    return False
+
+
+__all__ = ["Commitment", "DatedSpan", "PartyRef", "SentenceFacts", "Trigger", "find_triggers",
+           "sentence_commitments", "supersede", "EU_CODE"]

@@ -1,0 +1,218 @@
+"""Everything extracted from one document, as rows of the published tables.
+
+`extract_document` is a pure function of a decoded document (and its sidecar): the same bytes give
+the same rows, which is what lets the pipeline cache results by content hash and run documents in
+parallel. The order of work matters: people first (so a surname such as Montenegro is not taken
+for a country), then country mentions, then a first pass over commitments without dates (which
+events the text reports), then the publication date, and only then every date and commitment.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipelines.countries import to_iso2
+from pipelines.lib import commitments as cm
+from pipelines.lib.dates import DateExpr, ResolvedDate, find_dates, resolve
+from pipelines.lib.documents import RawDocument, title_of
+from pipelines.lib.language import detect_language
+from pipelines.lib.mentions import Mention, default_gazetteer, find_country_mentions
+from pipelines.lib.people import Person, find_people, known_people
+from pipelines.lib.pubdate import Claim, PublicationDate, infer_published
+from pipelines.lib.sentences import Sentence, split_sentences
+from pipelines.lib.vocab import EU_CODE
+from pipelines.lib.unresolved import find_unresolved
+
+
+@dataclass
+class DocumentExtraction:
+    """Rows for each table, for one document (dicts keyed by column name)."""
+
+    document: dict
+    sentences: list[dict] = field(default_factory=list)
+    country_mentions: list[dict] = field(default_factory=list)
+    date_mentions: list[dict] = field(default_factory=list)
+    people: list[dict] = field(default_factory=list)
+    commitments: list[dict] = field(default_factory=list)
+    unresolved_names: list[dict] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> dict[str, str]:
+    """Country names and demonyms as written -> code, for reading roles ("Danish Prime Minister")."""
+    return {e.surface: e.code for e in default_gazetteer().entries
+            if e.code and e.code != EU_CODE and e.method in ("name", "demonym")}
+
+
+def _is_country_name(text: str) -> bool:
+    return to_iso2(text) is not None or text in _country_words()
+
+
+def extract_document(raw: RawDocument) -> DocumentExtraction:
+    text = raw.text
+    doc_id = raw.doc_id
+    sentences = split_sentences(text)
+    people = find_people(text, _country_words(), _is_country_name)
+    person_spans = [span for p in people for span in p.spans]
+    mentions = find_country_mentions(text, excluded=person_spans)
+    exprs = find_dates(text)
+    party_refs = _party_refs(mentions, people)
+
+    claims = _claims(sentences, party_refs)
+    published = _published(raw, text, exprs, claims)
+    resolved = _resolve_all(exprs, published.date, sentences)
+    facts = _sentence_facts(sentences, party_refs, exprs, resolved)
+    declaration = _declaration_date(sentences, exprs, resolved)
+    commitments = _commitments(facts, declaration)
+
+    out = DocumentExtraction(document=_document_row(raw, published))
+    sent_of = _sentence_lookup(sentences)
+    out.sentences = [dict(doc_id=doc_id, sentence_no=s.sentence_no, char_start=s.char_start, char_end=s.char_end,
+                          text=s.text, kind=s.kind, line_no=s.line_no) for s in sentences]
+    out.country_mentions = [dict(doc_id=doc_id, sentence_no=sent_of(m.char_start), char_start=m.char_start,
+                                 char_end=m.char_end, surface=m.surface, iso2=m.iso2, method=m.method)
+                            for m in mentions if m.iso2 != EU_CODE]
+    out.date_mentions = [dict(doc_id=doc_id, sentence_no=sent_of(e.char_start), char_start=e.char_start,
+                              char_end=e.char_end, surface=e.surface, kind=e.kind, date_start=r.date_start,
+                              date_end=r.date_end, precision=r.precision, resolved_by=r.resolved_by)
+                         for e, r in zip(exprs, resolved)]
+    out.people = [dict(doc_id=doc_id, canonical_name=p.canonical_name, variants=p.variants, role=p.role,
+                       country_iso2=p.country_iso2 if p.country_iso2 != EU_CODE else None,
+                       n_mentions=p.n_mentions, first_char_start=p.first_char_start) for p in people]
+    out.commitments = [dict(doc_id=doc_id, country_iso2=c.party, status=c.status, date_start=c.date_start,
+                            date_end=c.date_end, date_precision=c.precision, evidence=c.evidence,
+                            sentence_no=c.sentence_no, trigger=c.trigger) for c in commitments]
+    out.unresolved_names = [dict(doc_id=doc_id, **row) for row in find_unresolved(text, mentions, person_spans)]
+    return out
+
+
+def _sentence_lookup(sentences: list[Sentence]):
+    starts = [s.char_start for s in sentences]
+
+    def sentence_of(pos: int) -> int:
+        import bisect
+        i = bisect.bisect_right(starts, pos) - 1
+        return sentences[max(i, 0)].sentence_no
+    return sentence_of
+
+
+def _party_refs(mentions: list[Mention], people: list[Person]) -> list[tuple[int, int, str]]:
+    """Every place a party is named: countries and the EU, and persons the text ties to one."""
+    refs = [(m.char_start, m.char_end, m.iso2) for m in mentions]
+    known = {p.canonical_name: p.country_iso2 for p in known_people().values()}
+    for person in people:
+        code = person.country_iso2 or known.get(person.canonical_name)
+        if code:
+            refs += [(a, b, code) for a, b in person.spans if not _possessive_at(person, b)]
+    return sorted(refs)
+
+
+def _possessive_at(person: Person, end: int) -> bool:
+    """'Tusk's trip': a person in the possessive modifies a noun and is not an actor."""
+    return end in person.possessive_ends
+
+
+def _facts_for(sentence: Sentence, party_refs, dated=()) -> cm.SentenceFacts:
+    base = sentence.char_start
+    parties = tuple(cm.PartyRef(a - base, b - base, code) for a, b, code in party_refs
+                    if sentence.char_start <= a < sentence.char_end)
+    return cm.SentenceFacts(sentence.sentence_no, sentence.line_no, sentence.text, parties, tuple(dated))
+
+
+def _claims(sentences: list[Sentence], party_refs) -> list[Claim]:
+    """Which (party, status) each sentence states, before any date is known."""
+    claims = []
+    previous = None
+    for sentence in sentences:
+        facts = _facts_for(sentence, party_refs)
+        prev_start = previous.char_start if previous is not None and previous.line_no == sentence.line_no else None
+        prev_facts = _facts_for(previous, party_refs) if previous is not None else None
+        for c in cm.sentence_commitments(facts, prev_facts, None):
+            claims.append(Claim(c.party, c.status, sentence.char_start, sentence.char_end, prev_start))
+        previous = sentence
+    return claims
+
+
+def _published(raw: RawDocument, text: str, exprs: list[DateExpr], claims: list[Claim]) -> PublicationDate:
+    if raw.sidecar.published is not None:
+        return PublicationDate(raw.sidecar.published, "sidecar")
+    return infer_published(text, exprs, claims)
+
+
+_DECLARATION_DAY = re.compile(r"very day (?:it|that|the declaration|the document) was", re.I)
+
+
+def _resolve_all(exprs: list[DateExpr], published: dt.date | None, sentences: list[Sentence]) -> list[ResolvedDate]:
+    """Resolve in text order, so that 'the same evening' counts from the event dated before it."""
+    out: list[ResolvedDate] = []
+    reference: dt.date | None = None
+    for expr in exprs:
+        r = resolve(expr, published, reference)
+        out.append(r)
+        if r.precision == "day" and expr.kind in ("absolute", "yearless", "weekday", "relative_day", "anaphoric"):
+            reference = r.date_start
+    return out
+
+
+def _sentence_facts(sentences, party_refs, exprs, resolved) -> list[cm.SentenceFacts]:
+    facts = []
+    for sentence in sentences:
+        base = sentence.char_start
+        dated = [cm.DatedSpan(e.char_start - base, e.char_end - base, r.date_start, r.date_end, r.precision, e.future)
+                 for e, r in zip(exprs, resolved)
+                 if sentence.char_start <= e.char_start < sentence.char_end and r.date_start is not None
+                 and not _DECLARATION_DAY.search(e.surface)]
+        facts.append(_facts_for(sentence, party_refs, dated))
+    return facts
+
+
+_ADOPTION = re.compile(r"\b(?:endorsed|adopted|unveiled|agreed|issued|launched|signed|convened|summit)\b", re.I)
+_DECLARATION_WORD = re.compile(r"\b(?:declaration|framework)\b", re.I)
+
+
+def _declaration_date(sentences: list[Sentence], exprs, resolved) -> cm.DatedSpan | None:
+    """The adoption date of the Joint Declaration as the text gives it (for founders and
+    'the very day it was unveiled')."""
+    for sentence in sentences:
+        if not (_DECLARATION_WORD.search(sentence.text) and _ADOPTION.search(sentence.text)):
+            continue
+        verb = _ADOPTION.search(sentence.text)
+        candidates = [(e, r) for e, r in zip(exprs, resolved)
+                      if sentence.char_start <= e.char_start < sentence.char_end and r.precision in ("day", "month")]
+        if not candidates:
+            continue
+        pos = sentence.char_start + verb.start()
+        e, r = min(candidates, key=lambda er: (er[1].precision != "day", abs(er[0].char_start - pos)))
+        return cm.DatedSpan(0, 0, r.date_start, r.date_end, r.precision)
+    return None
+
+
+def _commitments(facts: list[cm.SentenceFacts], declaration: cm.DatedSpan | None) -> list[cm.Commitment]:
+    rows = []
+    previous = None
+    for f in facts:
+        if declaration is not None:
+            f = _with_declaration_day(f, declaration)
+        rows += cm.sentence_commitments(f, previous, declaration)
+        previous = f
+    return cm.supersede(rows)
+
+
+def _with_declaration_day(facts: cm.SentenceFacts, declaration: cm.DatedSpan) -> cm.SentenceFacts:
+    """'On the very day it was unveiled' dates an event with the declaration's adoption date."""
+    m = _DECLARATION_DAY.search(facts.text)
+    if not m:
+        return facts
+    span = cm.DatedSpan(m.start(), m.end(), declaration.date_start, declaration.date_start, "day")
+    return cm.SentenceFacts(facts.sentence_no, facts.line_no, facts.text, facts.parties, facts.dates + (span,))
+
+
+def _document_row(raw: RawDocument, published: PublicationDate) -> dict:
+    return dict(doc_id=raw.doc_id, source_path=raw.source_path, title=title_of(raw.text),
+                published_date=published.date, published_date_inferred=published.method != "sidecar",
+                published_date_method=published.method,
+                language=raw.sidecar.language or detect_language(raw.text),
+                source_url=raw.sidecar.source_url, sha256=raw.sha256, encoding=raw.encoding,
+                n_bytes=raw.n_bytes, n_chars=len(raw.text), text=raw.text)

@@ -1,0 +1,191 @@
+"""Publication-date inference for documents without a sidecar (guidelines, section 4.1).
+
+News articles rarely print their date, but they date the events they report: "On January 12 ...
+signed", "on Friday", "a day later", "ten days before Tusk's trip", and they name agreements
+whose signing dates are public record. The rule, in order of strength:
+
+1. an event the text reports with a relative day ("signed yesterday") whose date is known from the
+   reviewed event calendar (`data/events.csv`) fixes the day exactly;
+2. an event reported with a weekday ("signed on Friday") that the calendar dates: the article
+   appeared the day after it (every development document does so, and each guideline range holds
+   that day);
+3. otherwise the latest dated event the text reports as past, dated by the text itself (full
+   dates, calendar-confirmed yearless dates, "a day later" chains, "N days before X" relations),
+   moved forward to a past weekday the text mentions, plus one day;
+4. otherwise the latest yearless date in the year the text gives ("in 2024"), plus one day.
+
+The calendar is used only here, to anchor the publication date; it never adds a commitment.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.lib.dates import NUMBER_WORDS, DateExpr, resolve
+
+DATA_DIR = Path(__file__).with_name("data")
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PublicationDate:
+    date: dt.date | None
+    method: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A (party, status) the text states in a sentence, before any date is resolved."""
+
+    party: str
+    status: str
+    sentence_start: int
+    sentence_end: int
+    prev_start: int | None  # the previous sentence of the same paragraph, if any
+
+
+@lru_cache(maxsize=1)
+def known_events() -> dict[tuple[str, str], dt.date]:
+    """(party, status) -> date from the reviewed event calendar."""
+    with open(DATA_DIR / "events.csv", encoding="utf-8", newline="") as fh:
+        return {(r["party"], r["status"]): dt.date.fromisoformat(r["date"]) for r in csv.DictReader(fh)}
+
+
+_RELATION_BEFORE_DATE = re.compile(
+    r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?|years?) (?:earlier|before|ago|previously),?\s+(?:on\s+)?$", re.I)
+_RELATION_AFTER_DATE = re.compile(
+    r"^[^.;]{0,100}?,\s+(?P<n>\w+) (?P<u>days?|weeks?) (?P<dir>before|after) (?!it\b|that\b|this\b|then\b)[A-Za-z]", re.I)
+
+
+def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
+                    events: dict[tuple[str, str], dt.date] | None = None) -> PublicationDate:
+    events = known_events() if events is None else events
+    exact, weekday_days, anchored = _calendar_anchors(exprs, claims, events)
+    if exact:
+        return PublicationDate(Counter(exact).most_common(1)[0][0], "calendar_relative_day")
+    anchored += [(e, dt.date(e.year, e.month, e.day)) for e in exprs if e.kind == "absolute"]
+    hard = [day for _, day in anchored if not _.future] + _relation_dates(text, anchored)
+    if weekday_days:
+        day = max(weekday_days) + DAY
+        floor = max(hard, default=day)
+        return PublicationDate(max(day, floor + DAY), "calendar_weekday_plus_one")
+    if hard:
+        latest = max(hard)
+        latest = max([latest] + _chained(exprs, latest))
+        return PublicationDate(_past_weekday_after(exprs, latest) + DAY, "latest_event_plus_one")
+    year = _current_year(exprs)
+    if year is None:
+        return PublicationDate(None, "unknown")
+    year_end = dt.date(year, 12, 31)
+    past = [r.date_end for e in exprs if e.kind == "yearless" and not e.future
+            for r in [resolve(e, year_end)] if r.date_end]
+    if not past:
+        return PublicationDate(None, "unknown")
+    latest = max(past)
+    return PublicationDate(_past_weekday_after(exprs, latest) + DAY, "latest_yearless_plus_one")
+
+
+def _calendar_anchors(exprs, claims, events):
+    """Dates the event calendar attaches to the text's own date expressions."""
+    exact: list[dt.date] = []
+    weekday_days: list[dt.date] = []
+    hard: list[tuple[DateExpr, dt.date]] = []
+    for claim in claims:
+        known = events.get((claim.party, claim.status))
+        if known is None:
+            continue
+        for expr in _claim_exprs(exprs, claim):
+            if expr.future:
+                continue
+            if expr.kind == "relative_day" and expr.offset_days is not None:
+                exact.append(known - dt.timedelta(days=expr.offset_days))
+            elif expr.kind == "weekday" and expr.weekday == known.weekday():
+                weekday_days.append(known)
+                hard.append((expr, known))
+            elif expr.kind in ("yearless", "absolute") and _same_day(expr, known):
+                hard.append((expr, known))
+    return exact, weekday_days, hard
+
+
+def _claim_exprs(exprs: list[DateExpr], claim: Claim) -> list[DateExpr]:
+    own = [e for e in exprs if claim.sentence_start <= e.char_start < claim.sentence_end]
+    if own or claim.prev_start is None:
+        return own
+    return [e for e in exprs if claim.prev_start <= e.char_start < claim.sentence_start]
+
+
+def _same_day(expr: DateExpr, known: dt.date) -> bool:
+    if expr.year is not None and expr.year != known.year:
+        return False
+    if expr.year_offset is not None:
+        return False if expr.month != known.month else expr.day <= known.day <= (expr.day_end or expr.day)
+    return expr.month == known.month and expr.day <= known.day <= (expr.day_end or expr.day)
+
+
+def _relation_dates(text: str, anchored: list[tuple[DateExpr, dt.date]]) -> list[dt.date]:
+    """Events dated by a relation to a dated expression: 'two years earlier, on 1 March 2022' dates
+    the event being reported (1 March 2024); 'January 12, ..., ten days before Tusk's trip' dates
+    the trip (January 22)."""
+    out = []
+    for expr, day in anchored:
+        before = _RELATION_BEFORE_DATE.search(text[max(0, expr.char_start - 60):expr.char_start])
+        if before:
+            out.append(_shift(day, before.group("n"), before.group("u"), +1))
+        after = _RELATION_AFTER_DATE.match(text[expr.char_end:expr.char_end + 160])
+        if after:
+            sign = +1 if after.group("dir").lower() == "before" else -1
+            out.append(_shift(day, after.group("n"), after.group("u"), sign))
+    return [d for d in out if d is not None]
+
+
+def _chained(exprs: list[DateExpr], anchor: dt.date) -> list[dt.date]:
+    """Dates that follow from the anchor in text order: 'a day later', 'ten days before X'."""
+    out = []
+    reference = None
+    for expr in exprs:
+        resolved = resolve(expr, anchor, reference)
+        if expr.kind in ("absolute", "yearless", "weekday", "anaphoric") and resolved.precision == "day":
+            reference = resolved.date_start
+            if expr.kind == "anaphoric" and not expr.future and resolved.date_start >= anchor:
+                out.append(resolved.date_start)
+    return out
+
+
+def _shift(day: dt.date, number: str, unit: str, sign: int) -> dt.date | None:
+    n = int(number) if number.isdigit() else NUMBER_WORDS.get(number.lower())
+    if not n:
+        return None
+    unit = unit.lower()
+    if unit.startswith("day"):
+        return day + sign * dt.timedelta(days=n)
+    if unit.startswith("week"):
+        return day + sign * dt.timedelta(days=7 * n)
+    if unit.startswith("month"):
+        month = day.month - 1 + sign * n
+        year, month = day.year + month // 12, month % 12 + 1
+        return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    try:
+        return day.replace(year=day.year + sign * n)
+    except ValueError:
+        return day.replace(year=day.year + sign * n, day=28)
+
+
+def _past_weekday_after(exprs: list[DateExpr], latest: dt.date) -> dt.date:
+    """A past weekday the text mentions ('on Monday') that falls on or after the latest event."""
+    days = [latest + dt.timedelta(days=(e.weekday - latest.weekday()) % 7)
+            for e in exprs if e.kind == "weekday" and not e.future and e.qualifier != "next"]
+    return max([latest] + days)
+
+
+def _current_year(exprs: list[DateExpr]) -> int | None:
+    years = [e.year for e in exprs if e.kind == "year"]
+    if years:
+        return max(years)
+    years = [e.year for e in exprs if e.kind in ("absolute", "month_year") and e.year]
+    return max(years) if years else None

@@ -1,0 +1,104 @@
+"""Commitment rules, one family at a time, on sentences written for these tests."""
+import datetime as dt
+
+import pytest
+
+from pipelines.lib.documents import RawDocument, Sidecar
+from pipelines.lib.extract import extract_document
+
+PUB = dt.date(2024, 6, 20)
+
+
+def commitments(body: str, published=PUB):
+    text = "Headline\n" + body
+    raw = RawDocument("t.txt", "0" * 64, text, "utf-8", len(text), Sidecar(published=published))
+    return {(c["country_iso2"], c["status"]): c for c in extract_document(raw).commitments}
+
+
+def pairs(body, published=PUB):
+    return set(commitments(body, published))
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Sweden and Ukraine signed a security agreement on June 3.", {("SE", "signed")}),
+    ("Ukraine inked a ten-year pact with Spain.", {("ES", "signed")}),
+    ("Oslo put its name to a bilateral security accord.", {("NO", "signed")}),
+    ("Ukraine is negotiating security agreements with Austria and Malta.", {("AT", "negotiating"), ("MT", "negotiating")}),
+    ("Talks with Greece on a bilateral agreement are continuing.", {("GR", "negotiating")}),
+    ("Ireland intends to sign soon.", {("IE", "negotiating")}),
+    ("Slovakia joined the Joint Declaration of Support for Ukraine.", {("SK", "declaration_joined")}),
+    ("Albania acceded to the declaration.", {("AL", "declaration_joined")}),
+    ("Bulgaria expressed its support for the declaration.", {("BG", "supporter")}),
+    ("The founders of the initiative were Canada and Japan.", {("CA", "declaration_founder"), ("JP", "declaration_founder")}),
+])
+def test_status_triggers(sentence, expected):
+    assert pairs(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hungary has not joined the declaration.",
+    "No security agreement was signed with Serbia.",
+    "Ukraine and Moldova signed a friendship treaty.",
+    "Poland and Ukraine signed a memorandum on grain transit.",
+])
+def test_negations_and_other_documents_give_nothing(sentence):
+    assert pairs(sentence) == set()
+
+
+def test_signed_supersedes_negotiating_and_founder_beats_supporter():
+    got = pairs("Ukraine is in talks with Spain on a security agreement. Later Spain signed the security agreement. "
+                "The founders of the initiative included Canada. Canada also expressed its support for the declaration.")
+    assert got == {("ES", "signed"), ("CA", "declaration_founder")}
+
+
+def test_group_phrases_do_not_expand_but_listed_members_do():
+    assert pairs("All Nordic states have signed security agreements.") == set()
+    assert pairs("The Baltic states, namely Latvia and Estonia, signed security agreements.") == {("LV", "signed"), ("EE", "signed")}
+
+
+def test_places_and_comparisons_are_not_parties():
+    assert pairs("Ukraine signed an agreement with Japan at a summit in southern Italy.") == {("JP", "signed")}
+    assert pairs("Ukraine is negotiating with Norway on a deal akin to the one with Britain.") == {("NO", "negotiating")}
+
+
+def test_relative_clause_attaches_to_the_list_before_it():
+    got = pairs("The deal follows those of Finland and Latvia, which both signed earlier.")
+    assert got == {("FI", "signed"), ("LV", "signed")}
+
+
+def test_each_party_takes_the_nearest_trigger_of_its_clause():
+    got = pairs("Finland signed a security agreement, while Norway is still negotiating one.")
+    assert got == {("FI", "signed"), ("NO", "negotiating")}
+
+
+def test_demonym_and_capital_as_actors():
+    assert pairs("The Dutch prime minister signed a security agreement.") == {("NL", "signed")}
+    assert pairs("Warsaw has signed up to the framework.") == {("PL", "declaration_joined")}
+
+
+def test_commitment_dates():
+    got = commitments("On June 3, Sweden signed a security agreement. A day later, Norway signed one too.")
+    assert got[("SE", "signed")]["date_start"] == dt.date(2024, 6, 3)
+    assert got[("NO", "signed")]["date_start"] == dt.date(2024, 6, 4)
+
+
+def test_planned_signing_date_is_not_a_negotiating_date():
+    got = commitments("Ukraine and Austria will sign a security agreement on June 28.")
+    assert got[("AT", "negotiating")]["date_start"] is None
+
+
+def test_month_span_dates():
+    got = commitments("Spain and Portugal concluded security agreements in April and May.")
+    c = got[("ES", "signed")]
+    assert (c["date_start"], c["date_end"], c["date_precision"]) == (dt.date(2024, 4, 1), dt.date(2024, 5, 31), "month")
+
+
+def test_anaphoric_subject_takes_the_parties_of_the_sentence_before():
+    got = commitments("On June 5 the president spoke with Austria's chancellor, Karl Nehammer. "
+                      "The two leaders instructed their teams to begin preparing a security agreement.")
+    assert got[("AT", "negotiating")]["date_start"] == dt.date(2024, 6, 5)
+
+
+def test_evidence_is_the_sentence():
+    got = commitments("Belgium signed a security agreement. Nothing else happened.")
+    assert got[("BE", "signed")]["evidence"] == "Belgium signed a security agreement."

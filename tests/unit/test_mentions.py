@@ -1,0 +1,52 @@
+import pytest
+
+from pipelines.lib.mentions import find_country_mentions
+
+
+def codes(text, excluded=()):
+    return [(m.surface, m.iso2, m.method) for m in find_country_mentions(text, excluded=list(excluded))]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Talks with the USA and Great Britain resumed.", [("USA", "US", "name"), ("Great Britain", "GB", "name")]),
+    ("Czechia and the Czech Republic are one.", [("Czechia", "CZ", "name"), ("Czech Republic", "CZ", "name")]),
+    ("Türkiye, formerly Turkey, and Holland.", [("Türkiye", "TR", "name"), ("Turkey", "TR", "name"), ("Holland", "NL", "name")]),
+    ("the partially recognised Republic of Kosovo", [("Republic of Kosovo", "XK", "name")]),
+    ("A rally in Scotland and Wales.", [("Scotland", "GB", "name"), ("Wales", "GB", "name")]),
+])
+def test_names_and_aliases(text, expected):
+    assert codes(text) == expected
+
+
+def test_demonyms_and_combining_forms():
+    got = codes("The Danish minister backed a Czech-led plan and a Franco-Ukrainian deal.")
+    assert [(s, c) for s, c, _ in got] == [("Danish", "DK"), ("Czech", "CZ"), ("Franco", "FR"), ("Ukrainian", "UA")]
+    assert codes("Franco visited.") == []  # a combining form only counts before a hyphen
+
+
+def test_capitals_count_only_as_actors():
+    assert [c for _, c, _ in codes("Madrid has signed, and Lisbon said it would follow.")] == ["ES", "PT"]
+    assert codes("The talks in Madrid ended; she flew to Lisbon.") == []
+    assert [c for _, c, _ in codes("Oslo and Stockholm agree on a plan.")] == ["NO", "SE"]
+    assert [c for _, c, m in codes("The Kremlin said nothing.")] == ["RU"]
+
+
+def test_places_that_contain_country_names_are_blocked():
+    assert codes("He studied in Atlanta, Georgia, and toured South America and New Mexico.") == []
+    assert [c for _, c, _ in codes("Tbilisi, Georgia hosted it.")] == ["GE"]
+
+
+def test_language_names_are_not_countries():
+    assert codes("The text was published in French.") == []
+    assert [c for _, c, _ in codes("It pays for French military aid.")] == ["FR"]
+
+
+def test_spans_inside_person_names_are_skipped():
+    text = "Prime Minister Luís Montenegro met Montenegro's president."
+    start = text.index("Luís")
+    got = codes(text, excluded=[(start, start + len("Luís Montenegro"))])
+    assert [(s, c) for s, c, _ in got] == [("Montenegro", "ME")]
+
+
+def test_eu_is_a_party_not_a_country_code():
+    assert [c for _, c, _ in codes("The European Union and the EU's Council agreed.")] == ["EU", "EU"]

@@ -1,0 +1,46 @@
+from pipelines.lib.extract import _country_words, _is_country_name
+from pipelines.lib.people import find_people, translit_key
+
+
+def people(text):
+    return {p.canonical_name: p for p in find_people(text, _country_words(), _is_country_name)}
+
+
+def test_transliteration_key_joins_variants():
+    assert translit_key("Zełenski") == translit_key("Zelenskyy") == translit_key("Zelensky")
+    assert translit_key("Własiuk") == translit_key("Vlasyuk")
+    assert translit_key("Szmyhal") == translit_key("Shmyhal")
+
+
+def test_title_demonym_role_and_country():
+    got = people("Swedish Prime Minister Ulf Kristersson met reporters. Kristersson said the deal was ready.")
+    person = got["Ulf Kristersson"]
+    assert person.role == "Prime Minister" and person.country_iso2 == "SE"
+    assert person.variants == ["Kristersson", "Ulf Kristersson"] and person.n_mentions == 2
+
+
+def test_polish_spellings_join_and_take_the_canonical_name():
+    got = people("Wołodymyr Zełenski spotkał się z premierem. Later Zełenski thanked Denys Szmyhal.")
+    assert "Volodymyr Zelenskyy" in got and "Zełenski" in got["Volodymyr Zelenskyy"].variants
+    assert "Denys Shmyhal" in got
+
+
+def test_possessive_country_and_appositive_role():
+    got = people("Norway's Jonas Gahr Støre arrived. The talks were led by Anna Kowalczyk, an adviser to the minister.")
+    assert got["Jonas Gahr Støre"].country_iso2 == "NO"
+    assert got["Anna Kowalczyk"].role.startswith("adviser")
+
+
+def test_places_organisations_and_countries_are_not_people():
+    got = people("The Munich Security Conference met at Borgo Egnazia near Great Britain's embassy in New York.")
+    assert got == {}
+
+
+def test_two_people_sharing_a_surname_stay_apart():
+    got = people("Kamala Harris met Simon Harris in Dublin. Later Harris said the talks went well.")
+    assert {"Kamala Harris", "Simon Harris"} <= set(got)
+
+
+def test_surname_alone_after_a_lowercase_title():
+    got = people("The deal was announced by premier Tusk in Warsaw.")
+    assert "Donald Tusk" in got

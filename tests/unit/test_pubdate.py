@@ -1,0 +1,36 @@
+import datetime as dt
+
+from pipelines.lib.documents import RawDocument
+from pipelines.lib.extract import extract_document
+
+
+def published(body: str):
+    text = "Headline\n" + body
+    doc = extract_document(RawDocument("t.txt", "0" * 64, text, "utf-8", len(text))).document
+    return doc["published_date"], doc["published_date_method"]
+
+
+def test_weekday_of_a_calendar_dated_signing_gives_the_next_day():
+    # Sweden signed on Friday 31 May 2024 (event calendar): the article is dated the day after.
+    assert published("Sweden signed a security agreement with Ukraine on Friday.") == (dt.date(2024, 6, 1), "calendar_weekday_plus_one")
+
+
+def test_yesterday_with_a_calendar_dated_signing_is_exact():
+    assert published("Spain signed a security agreement with Ukraine yesterday.")[0] == dt.date(2024, 5, 28)
+
+
+def test_latest_dated_event_plus_one_day():
+    assert published("On 3 March 2025 the ministers met. Two days later the talks ended.")[0] == dt.date(2025, 3, 6)
+
+
+def test_relation_to_a_dated_event_moves_the_anchor():
+    got = published("A missile hit the building exactly two years earlier, on 4 May 2022. On Saturday leaders came.")
+    assert got[0] == dt.date(2024, 5, 5)
+
+
+def test_year_and_yearless_dates_without_calendar_events():
+    assert published("The aid for 2023 is large. The ministers met on October 3.")[0] == dt.date(2023, 10, 4)
+
+
+def test_no_anchor_gives_no_date():
+    assert published("Nothing here is dated.") == (None, "unknown")
