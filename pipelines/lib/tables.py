@@ -1,0 +1,108 @@
+"""Schema-driven table handling: frames, validation reports and Arrow conversion.
+
+The pandera models in `schemas/` are the one definition of every published table. This module
+derives from them what the rest of the pipeline needs: column order, Arrow types for Parquet and
+DuckDB, primary keys for sorting, and validation that returns every failure as rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.errors
+import pyarrow as pa
+
+from schemas import TABLES
+
+_ARROW_TYPES = {"str": pa.string(), "int64": pa.int64(), "Int64": pa.int64(), "bool": pa.bool_(),
+                "date": pa.date32(), "float64": pa.float64(), "list<string>": pa.list_(pa.string())}
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    table: str
+    failure_cases: pd.DataFrame  # columns: schema_context, column, check, failure_case, index
+
+    @property
+    def ok(self) -> bool:
+        return self.failure_cases.empty
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.table}: valid"
+        checks = self.failure_cases.groupby(["column", "check"], dropna=False).size()
+        parts = [f"{col or '<table>'} {check} ({n})" for (col, check), n in checks.items()]
+        return f"{self.table}: {len(self.failure_cases)} failure(s): " + "; ".join(parts)
+
+
+def columns(table: str) -> list[str]:
+    return list(TABLES[table].to_schema().columns)
+
+
+def primary_key(table: str) -> list[str]:
+    return list(getattr(TABLES[table].Config, "unique", None) or columns(table))
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """Arrow schema of a published table, from its pandera model (field descriptions included)."""
+    fields = []
+    for name, col in TABLES[table].to_schema().columns.items():
+        hint = (col.metadata or {}).get("arrow_type") or str(col.dtype)
+        fields.append(pa.field(name, _ARROW_TYPES[hint], nullable=bool(col.nullable),
+                               metadata={"description": col.description or ""}))
+    return pa.schema(fields)
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns(table)})
+
+
+def to_frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows (dicts) -> a frame with exactly the table's columns, in schema order."""
+    if not rows:
+        return empty_frame(table)
+    return pd.DataFrame.from_records(rows, columns=columns(table))
+
+
+def validate(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ValidationReport]:
+    """Validate lazily, so that one report lists every failure; return the coerced frame."""
+    model = TABLES[table]
+    try:
+        return model.validate(frame, lazy=True), ValidationReport(table, _no_failures())
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.reindex(columns=["schema_context", "column", "check", "failure_case", "index"])
+        return frame, ValidationReport(table, cases.astype(str).reset_index(drop=True))
+
+
+def _no_failures() -> pd.DataFrame:
+    return pd.DataFrame(columns=["schema_context", "column", "check", "failure_case", "index"])
+
+
+def sorted_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in primary-key order: the same content always gives the same row order."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    return frame.sort_values(primary_key(table), kind="mergesort").reset_index(drop=True)
+
+
+def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """A frame -> an Arrow table with the published schema (no pandas metadata, sorted rows)."""
+    schema = arrow_schema(table)
+    frame = sorted_frame(table, frame)
+    arrays = [pa.array(_python_values(frame[f.name]), type=f.type) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _python_values(series: pd.Series) -> list:
+    """Column values as Python objects with None for every kind of missing value."""
+    out = []
+    for value in series.tolist():
+        if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+            out.append(None)
+        elif hasattr(value, "tolist") and not isinstance(value, str):
+            out.append(value.tolist())
+        elif isinstance(value, pd.Timestamp):
+            out.append(value.date())
+        else:
+            out.append(value)
+    return out

@@ -1,0 +1,30 @@
+"""Building blocks shared by the table models: the span columns and common checks.
+
+A span is a piece of a document's text: which document, which sentence, and 0-based half-open
+character offsets into the decoded document text (`documents.text`).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+DOC_ID_PATTERN = r"^[0-9a-f]{16}$"
+
+
+def doc_id_field(description: str = "Document id: the first 16 hex digits of the document's SHA-256.") -> pa.Field:
+    return pa.Field(str_matches=DOC_ID_PATTERN, description=description,
+                    metadata={"references": "documents.doc_id"})
+
+
+class SpanModel(pa.DataFrameModel):
+    """Columns locating a piece of text: document, sentence and character offsets."""
+
+    doc_id: Series[str] = doc_id_field()
+    sentence_no: Series[int] = pa.Field(ge=1, description="1-based number of the sentence in the document that holds the span.")
+    char_start: Series[int] = pa.Field(ge=0, description="0-based offset of the span's first character in documents.text.")
+    char_end: Series[int] = pa.Field(ge=1, description="0-based offset just past the span's last character (half-open, as in Python slicing).")
+
+    @pa.dataframe_check(error="char_end must be greater than char_start")
+    def span_not_empty(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["char_end"] > df["char_start"]
