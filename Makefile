@@ -7,7 +7,7 @@ PORT ?= 3000
 # Every command uses the committed Dagster instance, so runs made by `make run` show in `make ui`.
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: setup setup-test run test ui score bench validate clean
+.PHONY: setup setup-test run test ui score validate clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=/path/to/python3.11")'
@@ -37,6 +37,10 @@ test: $(VENV)/.installed-test
 ## ui: the Dagster UI (webserver + daemon) on 127.0.0.1:$(PORT); Ctrl-C stops it
 ui: $(VENV)/.installed
 	exec $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
+
+## score: run the pipeline on ../shared/eval/docs (seed, dev) in a temporary folder and print score.py's table
+score: $(VENV)/.installed
+	$(BIN)/guarantees score
 
 ## validate: check that the Dagster definitions load
 validate: $(VENV)/.installed

@@ -12,6 +12,7 @@ import sys
 COMMANDS = {
     "run": ("pipelines.commands.run", "run the whole pipeline over the seeds folder and publish a release"),
     "countries": ("pipelines.countries.cli", "normalise country names read one per line from stdin"),
+    "score": ("pipelines.commands.score", "run the pipeline on the evaluation documents and score it against the gold"),
 }
 
 

@@ -1,0 +1,72 @@
+"""`guarantees run`: run the whole pipeline in-process on the Dagster instance and print a summary.
+
+The run is recorded in the instance at $DAGSTER_HOME (the Makefile points it at .dagster/), so it
+appears in `make ui` with its metadata. Exit status is non-zero when nothing was published, with
+one line naming the cause.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds-dir", help="folder of input documents (default: $GUARANTEES_SEEDS_DIR or seeds/)")
+    parser.add_argument("--outputs-dir", help="folder for releases (default: $GUARANTEES_OUTPUTS_DIR or outputs/)")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary (no Dagster warnings)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.resources import FrameIOManager, GuaranteesSettings
+
+    settings = GuaranteesSettings(seeds_dir=args.seeds_dir, outputs_dir=args.outputs_dir)
+    job = defs.resolve_job_def("publish_job")
+    with _instance() as instance:
+        level = "ERROR" if getattr(args, "quiet", False) else "WARNING"
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+            resources={"settings": settings, "io_manager": FrameIOManager(outputs_dir=args.outputs_dir)})
+    if not result.success:
+        print(f"error: {_failure_line(result)}", file=sys.stderr)
+        return 1
+    print(summary(settings.outputs_path))
+    return 0
+
+
+def _instance():
+    import dagster as dg
+
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def _failure_line(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure:
+            data = event.step_failure_data
+            desc = (data.user_failure_data.description if data.user_failure_data else None) or data.error.message
+            return f"step {event.step_key} failed: {desc.strip().splitlines()[0]}"
+    return "the run failed"
+
+
+def summary(outputs_dir: Path) -> str:
+    """Where the latest release is, and its tables with row counts."""
+    from pipelines.lib.release import MANIFEST, latest_release_id, releases_dir
+
+    release_id = latest_release_id(outputs_dir)
+    path = releases_dir(outputs_dir) / release_id
+    manifest = json.loads((path / MANIFEST).read_text())
+    from schemas import TABLES
+
+    width = max(len(t) for t in TABLES)
+    lines = [f"published release {release_id}", f"  at {path}", "  tables:"]
+    lines += [f"    {name:<{width}}  {manifest['tables'][name]['rows']:>9,} rows" for name in TABLES]
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""Dagster resources: where the pipeline reads and writes, and its limits.
+
+Paths come from the resource's config, else from GUARANTEES_SEEDS_DIR / GUARANTEES_OUTPUTS_DIR,
+else from repo-relative defaults. The environment is read when a run starts, not when the code
+location is imported, so a long-running `dagster dev` picks up what the run is given.
+"""
+
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+import dagster as dg
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.lib.documents import ReadLimits
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _resolve(configured: Optional[str], env_var: str, default: str) -> Path:
+    value = configured or os.environ.get(env_var) or default
+    path = Path(value)
+    return path if path.is_absolute() else (REPO_ROOT / path)
+
+
+class GuaranteesSettings(dg.ConfigurableResource):
+    """Folders and limits of the pipeline."""
+
+    seeds_dir: Optional[str] = None
+    outputs_dir: Optional[str] = None
+    max_document_bytes: int = ReadLimits.max_bytes
+    max_line_chars: int = ReadLimits.max_line_chars
+
+    @property
+    def seeds_path(self) -> Path:
+        return _resolve(self.seeds_dir, "GUARANTEES_SEEDS_DIR", "seeds")
+
+    @property
+    def outputs_path(self) -> Path:
+        return _resolve(self.outputs_dir, "GUARANTEES_OUTPUTS_DIR", "outputs")
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits(self.max_document_bytes, self.max_line_chars)
+
+
+class FrameIOManager(dg.ConfigurableIOManager):
+    """Keeps each asset's frame as Parquet under <outputs>/intermediate/, readable by anyone."""
+
+    outputs_dir: Optional[str] = None
+
+    def _path(self, key: dg.AssetKey, suffix: str) -> Path:
+        base = _resolve(self.outputs_dir, "GUARANTEES_OUTPUTS_DIR", "outputs") / "intermediate"
+        return base / ("__".join(key.path) + suffix)
+
+    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | dict) -> None:
+        if obj is None:
+            return
+        if isinstance(obj, pd.DataFrame):
+            path = self._path(context.asset_key, ".parquet")
+            self._path(context.asset_key, ".json").unlink(missing_ok=True)
+            write = lambda tmp: pq.write_table(pa.Table.from_pandas(obj, preserve_index=False), tmp)  # noqa: E731
+        else:
+            path = self._path(context.asset_key, ".json")
+            self._path(context.asset_key, ".parquet").unlink(missing_ok=True)
+            write = lambda tmp: tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str))  # noqa: E731
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        write(tmp)
+        os.replace(tmp, path)
+
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame | dict:
+        json_path = self._path(context.asset_key, ".json")
+        if json_path.exists():
+            return json.loads(json_path.read_text())
+        return pq.read_table(self._path(context.asset_key, ".parquet")).to_pandas()
