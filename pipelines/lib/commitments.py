@@ -5,23 +5,27 @@ any one document:
 
 * a *trigger* is a phrase that states a status ("signed", "in talks with", "joined the
   declaration", "expressed their support"); agreement triggers need a security-agreement word in
-  the clause and no excluded document type (a friendship treaty, a memorandum ...);
+  the sentence (or in the line introducing a list or table) and an object that is not an excluded
+  document type (a friendship treaty, a memorandum ...); negated or hypothetical triggers ("has not
+  joined", "discussed joining") state nothing;
 * a *party* is a country or the EU named in the same clause by name, demonym, capital-as-actor,
-  or through a person the text ties to a country; places ("in southern Italy") and comparisons
-  ("akin to the one with the UK") are not parties; group phrases never expand;
+  or through a person the text ties to a country acting in the clause; places ("in southern
+  Italy") and comparisons ("akin to the one with the UK") are not parties; group phrases never
+  expand;
 * each party takes the nearest trigger of its clause; a relative clause ("..., which all signed")
-  attaches to the list before it; a sentence whose subject is "the two leaders" takes its parties
-  from the sentence before;
-* negated triggers ("has not joined") produce nothing; supersession keeps `signed` over
-  `negotiating` and the strongest declaration status.
+  attaches to the list before it; list items and table rows take the status of the line that
+  introduces them unless they state their own; a sentence whose subject is "the two leaders" takes
+  its parties from the sentence before;
+* supersession keeps `signed` over `negotiating` and the strongest declaration status, and the
+  earliest date the document gives for the event.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pipelines.lib.vocab import AGREEMENT_STATUSES, DECLARATION_STATUSES, EU_CODE
+from pipelines.lib.vocab import AGREEMENT_STATUSES, DECLARATION_STATUSES
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class PartyRef:
     start: int  # offsets relative to the sentence text
     end: int
     code: str
+    via: str = "country"  # country | person: a person counts only while acting in the clause
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class SentenceFacts:
     text: str
     parties: tuple[PartyRef, ...]
     dates: tuple[DatedSpan, ...]
+    kind: str = "paragraph"
 
 
 @dataclass(frozen=True)
@@ -74,16 +80,15 @@ class Commitment:
     trigger: str
 
 
+# ------------------------------------------------------------------------------- vocabulary
 _AGREEMENT_NOUN = re.compile(
     r"\b(?:agreements?|pacts?|deals?|accords?|documents?|treat(?:y|ies)|security commitments|guarantees|"
-    r"arrangements?|texts?|one)\b", re.I)
+    r"arrangements?|texts?|one|signatures?)\b", re.I)
 _EXCLUDED_DOCUMENT = re.compile(
-    r"\b(?:friendship|good[- ]neighbou?r\w*|memorand\w+|100-year|hundred-year|trade|grain|gas|transit|"
-    r"free[- ]trade|visa|loan|aid package|association agreement|partnership and cooperation agreement)\b", re.I)
-_DECLARATION_NOUN = re.compile(
-    r"\b(?:(?:joint )?declaration|framework|initiative|security guarantees|G7|Group of Seven)\b", re.I)
+    r"\b(?:friendship|good[- ]neighbou?r\w*|memorand\w+|100-year|hundred-year|century-long|trade|grain|gas|"
+    r"transit|free[- ]trade|visa|loan|aid package|association agreement|partnership and cooperation)\b", re.I)
 
-# (status, family, takes, pattern): longer and more specific phrases first.
+# (status, family, takes, pattern): earlier patterns win where matches overlap.
 _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.I)) for s, f, t, p in [
     ("declaration_joined", "declaration", "any", r"\bsign(?:ed|s|ing)? up\b|\bsign-ups?\b"),
     ("declaration_founder", "declaration", "any",
@@ -114,15 +119,32 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"\b(?:in talks|talks|negotiations?|consultations) with\b"),
     ("negotiating", "agreement", "any",
      r"\b(?:in talks|negotiat\w+|opens? talks|opened talks|held talks|working on|work on|drafting|draft|preparing|"
-     r"to prepare|intends? to sign|intend to conclude|will sign|plans? to sign|planned to sign|expected to sign|"
-     r"set to sign|due to sign|close to (?:final|finalising|finalizing|signing|agreement)|under way|underway|"
+     r"to prepare|close to (?:final|finalising|finalizing|signing|agreement)|under way|underway|"
      r"in progress|planned agreement|future agreement|agreed to start|ready to start|begin preparing|"
      r"talks (?:are|were) (?:continuing|ongoing|under way))\b"),
 ]]
 _NEGATION = re.compile(
     r"\b(?:not|n't|never|no(?=\s+\w)|without|yet to|refused to|declined to|failed to|neither|nor)\b(?:\W+\w+){0,3}\W*$", re.I)
+# Triggers reported as a possibility, not a fact: "discussed joining", "could sign".
+_HYPOTHETICAL = re.compile(
+    r"\b(?:discuss\w*|consider\w*|weigh\w*|mull\w*|debat\w*|propos\w*|whether|if|could|might|may|should)"
+    r"(?:\W+\w+){0,2}\W*$", re.I)
+_FOUNDING_SUBJECT = re.compile(r"\b(?:G7|G-7|Group of Seven)\b")
+_ADOPTION_VERB = re.compile(r"^(?:endorsed|adopted|issued|agreed|unveiled|launched)", re.I)
+# Negotiation phrases that are about an agreement by themselves, or talks described as a process.
+_SELF_EVIDENT_NEGOTIATION = re.compile(
+    r"^(?:negotiat\w+|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar)", re.I)
+_PROCESS = re.compile(r"\b(?:continu\w+|ongoing|under ?way|in progress|progressing|advanc\w+|resum\w+|started|began|"
+                      r"begun|opened|going well|expected to (?:end|conclude|finish))\b", re.I)
+_OTHER_TOPIC = re.compile(r"\b(?:ceasefire|cease-fire|peace talks|grain|gas|trade|accession|membership|border|"
+                          r"agricultur\w+|prisoners?|exchange)\b", re.I)
+
 _CLAUSE_BREAK = re.compile(
-    r";|,\s+(?:while|whereas|although|though|but|as)\b|\s+(?:while|whereas|although|but)\s+|\s+as\s+(?!well\b)(?=[A-Z])")
+    r";|,\s+(?:while|whereas|although|though|but|as|however)\b|\s+(?:while|whereas|although|but)\s+"
+    r"|\s+as\s+(?!well\b)(?=[A-Z])"
+    # ", and" starts a new clause when a time phrase or a pronoun follows; otherwise a list goes on.
+    r"|,\s+and\s+(?=(?:last|next|on|in|at|by|then|later|earlier|meanwhile|now|since|after|before|yesterday|today|"
+    r"this|that|he|she|they|it|we)\b)")
 _RELATIVE = re.compile(r",\s+(?:(?:all|both|each|none|most|some) of (?:which|whom)|which|who|whose)\b")
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|near|inside|outside|across|throughout|(?:travel+ed|flew|came|went|returned|headed|trip|arrived) to)\s+"
@@ -131,104 +153,127 @@ _COMPARISON = re.compile(r"\b(?:akin to|similar to|like|mirroring|modell?ed on|o
 _ANAPHORIC_SUBJECT = re.compile(
     r"^(?:the two (?:leaders|sides|countries|governments|presidents|prime ministers|men|women)|both (?:sides|leaders|countries|governments)?"
     r"|they|he|she)\b", re.I)
+# A sentence that starts elsewhere in time does not inherit the date of the sentence before it.
+_TIME_SHIFT = re.compile(r"^(?:earlier|previously|before that|before then|later|meanwhile|since then|at the time|"
+                         r"in the past|back in|last year|this year|next|separately|in (?:19|20)\d\d)\b", re.I)
+_REPORTING_AFTER = re.compile(r"^\s+(?:said|says|told|added|noted|stressed|argued|insisted|wrote|recalled)\b")
+_LIST_KINDS = ("list_item", "table_row")
+# "the EU summit", "EU member states": the EU names an event or a group here, not a party.
+_ATTRIBUTIVE_EU = re.compile(r"^\s+(?:summit|member|members|leaders|level|countries|states|membership|accession|integration|"
+                             r"funds?|money|sanctions|law|rules|presidency|ambassadors|foreign|capitals|candidate|path|"
+                             r"institutions|partners|allies|budget|facility)\b", re.I)
 
 
-def find_triggers(text: str) -> list[Trigger]:
-    """Status phrases in one sentence, non-overlapping (earlier patterns win)."""
+class _Clauses:
+    """Clause boundaries of one sentence."""
+
+    def __init__(self, text: str):
+        self.breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text)]
+        self.length = len(text)
+
+    def bounds(self, pos: int) -> tuple[int, int]:
+        start, end = 0, self.length
+        for a, b in self.breaks:
+            if b <= pos:
+                start = b
+            elif a >= pos:
+                end = a
+                break
+        return start, end
+
+    def id(self, pos: int) -> int:
+        return sum(1 for _, b in self.breaks if b <= pos)
+
+
+# ------------------------------------------------------------------------------- triggers
+def find_triggers(text: str, context: str = "", table: bool = False) -> list[Trigger]:
+    """Status phrases in one sentence, non-overlapping (earlier patterns win).
+
+    `context` is the line that introduces a list or table item; a table row needs no agreement
+    word of its own (its header and caption give it).
+    """
+    clauses = _Clauses(text)
     found: list[Trigger] = []
     taken: list[tuple[int, int]] = []
     for status, family, takes, pattern in _TRIGGERS:
         for m in pattern.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            if family == "agreement" and not _agreement_context(text, m.start(), m.end()):
+            if family == "agreement" and not (table or _agreement_context(text, m.start(), m.end(), clauses, context)):
                 continue
-            negated = bool(_NEGATION.search(text[max(0, m.start() - 40):m.start()]))
-            if status == "supporter" and _founding_act(text, m.start()):
+            before = text[max(0, m.start() - 40):m.start()]
+            negated = bool(_NEGATION.search(before) or _HYPOTHETICAL.search(before) and status != "negotiating")
+            if status == "supporter" and _founding_act(text, m.start(), clauses):
                 status = "declaration_founder"
             found.append(Trigger(m.start(), m.end(), status, family, takes, negated))
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda t: t.start)
 
 
-_FOUNDING_SUBJECT = re.compile(r"\b(?:G7|G-7|Group of Seven)\b")
-_ADOPTION_VERB = re.compile(r"^(?:endorsed|adopted|issued|agreed|unveiled|launched)", re.I)
-
-
-def _founding_act(text: str, start: int) -> bool:
+def _founding_act(text: str, start: int, clauses: _Clauses) -> bool:
     """'The presidents of the European Council ... and the G7 endorsed the Joint Declaration':
     adopting the declaration together with the G7 is founding it, not merely supporting it."""
-    a, _ = _clause_bounds(text, start)
+    a, _ = clauses.bounds(start)
     return bool(_ADOPTION_VERB.match(text[start:start + 12]) and _FOUNDING_SUBJECT.search(text, a, start))
 
 
-# Negotiation phrases that are about an agreement by themselves, or talks described as a process.
-_SELF_EVIDENT_NEGOTIATION = re.compile(
-    r"^(?:negotiat\w+|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar)", re.I)
-_PROCESS = re.compile(r"\b(?:continu\w+|ongoing|under ?way|in progress|progressing|advanc\w+|resum\w+|started|began|"
-                      r"begun|opened|going well)\b", re.I)
-_OTHER_TOPIC = re.compile(r"\b(?:ceasefire|cease-fire|peace talks|grain|gas|trade|accession|membership|border|"
-                          r"agricultur\w+|prisoners?|exchange)\b", re.I)
-
-
-def _agreement_context(text: str, start: int, end: int) -> bool:
-    """An agreement trigger counts only in a clause about a (security) agreement of the right kind.
+def _agreement_context(text: str, start: int, end: int, clauses: _Clauses, context: str) -> bool:
+    """An agreement trigger counts only in a sentence about a (security) agreement of the right kind.
 
     Negotiation phrases also count without an agreement word when they are about agreements by
     themselves ("intends to sign") or describe the talks as a process ("talks with X are
     continuing"), unless the clause names another topic (a ceasefire, trade, membership).
     """
-    a, b = _clause_bounds(text, start)
+    a, b = clauses.bounds(start)
     clause = text[a:b]
     trigger_text = text[start:end]
-    if not _AGREEMENT_NOUN.search(clause) and not re.search(r"\bwhich all signed|all of which|to do so\b", clause):
+    if not (_AGREEMENT_NOUN.search(text) or _AGREEMENT_NOUN.search(context)):
         negotiation = any(p.search(trigger_text) for s, _, _, p in _TRIGGERS if s == "negotiating")
         if not negotiation or _OTHER_TOPIC.search(clause):
             return False
         if not (_SELF_EVIDENT_NEGOTIATION.match(trigger_text) or _PROCESS.search(clause)):
             return False
-    if _EXCLUDED_DOCUMENT.search(clause):
+    if _EXCLUDED_DOCUMENT.search(_object_window(text, start, end, a, b)):
         return False
-    trigger_text = trigger_text.lower()
-    if trigger_text.startswith(("sign", "conclud", "ink", "seal")) and re.search(r"\bdeclaration\b", clause, re.I) \
+    lowered = trigger_text.lower()
+    if lowered.startswith(("sign", "conclud", "ink", "seal")) and re.search(r"\bdeclaration\b", clause, re.I) \
             and not re.search(r"\b(?:agreement|pact|deal|accord)\b", clause, re.I):
         return False  # signing the Joint Declaration is joining it, handled as a declaration trigger
     return True
 
 
-def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
-    start, end = 0, len(text)
-    for m in _CLAUSE_BREAK.finditer(text):
-        if m.end() <= pos:
-            start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
-            break
-    return start, end
+def _object_window(text: str, start: int, end: int, clause_start: int, clause_end: int) -> str:
+    """The words naming what was signed: the noun phrase before a participle ("the friendship
+    treaty, signed in 1997") and the object after the verb, up to the next comma."""
+    after = re.match(r"[^,;:]*", text[end:clause_end]).group()
+    return text[max(clause_start, start - 50):start] + text[start:end] + after[:90]
 
 
-def _clause_id(text: str, pos: int) -> int:
-    return sum(1 for m in _CLAUSE_BREAK.finditer(text) if m.end() <= pos)
-
-
+# ------------------------------------------------------------------------------- parties
 def eligible_parties(facts: SentenceFacts, triggers: list[Trigger]) -> list[PartyRef]:
-    """Parties that can take a status: not Ukraine, not a place, not inside a comparison."""
+    """Parties that can take a status: not Ukraine, not a place, not inside a comparison,
+    not a person who is only reported as speaking."""
     text = facts.text
+    clauses = _Clauses(text)
     out = []
     for party in facts.parties:
         if party.code == "UA":
             continue
         if _PLACE_BEFORE.search(text[max(0, party.start - 40):party.start]):
             continue
-        if _in_comparison(text, party, triggers):
+        if _in_comparison(text, party, triggers, clauses):
+            continue
+        if party.via == "person" and _REPORTING_AFTER.match(text[party.end:party.end + 20]):
+            continue
+        if party.code == "EU" and _ATTRIBUTIVE_EU.match(text[party.end:party.end + 30]):
             continue
         out.append(party)
     return out
 
 
-def _in_comparison(text: str, party: PartyRef, triggers: list[Trigger]) -> bool:
-    clause_start, _ = _clause_bounds(text, party.start)
-    comparisons = [m for m in _COMPARISON.finditer(text, clause_start, party.start)]
+def _in_comparison(text: str, party: PartyRef, triggers: list[Trigger], clauses: _Clauses) -> bool:
+    clause_start, _ = clauses.bounds(party.start)
+    comparisons = list(_COMPARISON.finditer(text, clause_start, party.start))
     if not comparisons:
         return False
     last = comparisons[-1].end()
@@ -238,28 +283,31 @@ def _in_comparison(text: str, party: PartyRef, triggers: list[Trigger]) -> bool:
 def assign(facts: SentenceFacts, triggers: list[Trigger], parties: list[PartyRef]) -> list[tuple[PartyRef, Trigger]]:
     """Give each party the trigger that governs it (or none)."""
     text = facts.text
+    clauses = _Clauses(text)
     relatives = list(_RELATIVE.finditer(text))
     pairs = []
     for party in parties:
-        trigger = _governing(text, party, triggers, relatives, parties)
+        trigger = _governing(text, party, triggers, relatives, parties, clauses)
         if trigger is not None:
             pairs.append((party, trigger))
     return pairs
 
 
 def _governing(text: str, party: PartyRef, triggers: list[Trigger], relatives: list[re.Match],
-               parties: list[PartyRef]) -> Trigger | None:
-    clause = _clause_id(text, party.start)
+               parties: list[PartyRef], clauses: _Clauses) -> Trigger | None:
     # A relative clause right after the party's list ("X, Y and Z, which all signed") governs it.
     for rel in relatives:
-        if rel.start() >= party.end and not re.search(r"[;:]|\b(?:while|but)\b", text[party.end:rel.start()]):
-            rel_end = _clause_bounds(text, rel.end())[1]
+        if rel.start() >= party.end and _list_reaches(text, party.end, rel.start(), parties):
+            rel_end = clauses.bounds(rel.end())[1]
             inside = [t for t in triggers if rel.end() <= t.start < rel_end]
-            if inside and _list_reaches(text, party.end, rel.start(), parties):
+            if inside:
                 return inside[0]
-    candidates = [t for t in triggers if _clause_id(text, t.start) == clause
+    clause = clauses.id(party.start)
+    candidates = [t for t in triggers if clauses.id(t.start) == clause
                   and (t.takes == "any" or t.end <= party.start)
-                  and not _inside_relative(text, t, relatives, party)]
+                  and not _inside_relative(t, relatives, party, clauses)]
+    if party.via == "person":  # a person is a party only as the subject or partner of the act
+        candidates = [t for t in candidates if _distance(t, party) <= 60]
     if not candidates:
         return None
     return min(candidates, key=lambda t: _distance(t, party))
@@ -279,10 +327,10 @@ def _list_reaches(text: str, pos: int, rel_start: int, parties: list[PartyRef]) 
     return all(_LIST_GLUE.match(piece) for piece in pieces)
 
 
-def _inside_relative(text: str, trigger: Trigger, relatives: list[re.Match], party: PartyRef) -> bool:
+def _inside_relative(trigger: Trigger, relatives: list[re.Match], party: PartyRef, clauses: _Clauses) -> bool:
     """A trigger inside a relative clause does not govern parties outside it (except via its list)."""
     for rel in relatives:
-        rel_end = _clause_bounds(text, rel.end())[1]
+        rel_end = clauses.bounds(rel.end())[1]
         if rel.end() <= trigger.start < rel_end and not (rel.end() <= party.start < rel_end):
             return True
     return False
@@ -296,33 +344,57 @@ def _distance(trigger: Trigger, party: PartyRef) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------- sentences
 def sentence_commitments(facts: SentenceFacts, previous: SentenceFacts | None,
-                         declaration_date: DatedSpan | None) -> list[Commitment]:
-    """Commitments stated by one sentence (before document-level supersession)."""
-    triggers = find_triggers(facts.text)
-    if not triggers:
-        return []
+                         declaration_date: DatedSpan | None, intro: SentenceFacts | None = None) -> list[Commitment]:
+    """Commitments stated by one sentence (before document-level supersession).
+
+    `previous` is the sentence before (same paragraph: parties for "the two leaders", inherited
+    dates); `intro` is the line introducing a list or table when `facts` is one of its items.
+    """
+    is_item = facts.kind in _LIST_KINDS and intro is not None
+    triggers = find_triggers(facts.text, context=intro.text if is_item else "", table=facts.kind == "table_row")
     parties = eligible_parties(facts, triggers)
-    pairs = assign(facts, triggers, parties)
-    if not parties and previous is not None and previous.line_no == facts.line_no \
+    if is_item and parties and not [t for t in triggers if not t.negated]:
+        pairs = _from_intro(intro, parties)
+    elif not parties and triggers and previous is not None and previous.line_no == facts.line_no \
             and _ANAPHORIC_SUBJECT.match(facts.text):
-        inherited = [p for p in eligible_parties(previous, []) if p.code != "UA"]
         first = next((t for t in triggers if not t.negated), None)
-        pairs = [(p, first) for p in inherited] if first else []
-        facts_dates = facts.dates or previous.dates
+        pairs = [(p, first) for p in eligible_parties(previous, [])] if first else []
     else:
-        facts_dates = facts.dates or (previous.dates if previous is not None and previous.line_no == facts.line_no else ())
+        pairs = assign(facts, triggers, parties)
+    dates = facts.dates or _inherited_dates(facts, previous, intro if is_item else None)
     out = []
     for party, trigger in pairs:
         if trigger.negated:
             continue
-        date = _date_for(trigger, facts_dates, declaration_date, facts is not None and bool(facts.dates))
+        date = _date_for(trigger, dates, declaration_date, own=bool(facts.dates))
         out.append(Commitment(party.code, trigger.status,
                               date.date_start if date else None,
                               date.date_end if date and date.date_end != date.date_start else None,
                               date.precision if date else None,
                               facts.sentence_no, facts.text, facts.text[trigger.start:trigger.end]))
     return out
+
+
+def _from_intro(intro: SentenceFacts, parties: list[PartyRef]) -> list[tuple[PartyRef, Trigger]]:
+    """List items without a status phrase of their own take the introducing line's status."""
+    trigger = next((t for t in find_triggers(intro.text) if not t.negated), None)
+    if trigger is None:
+        return []
+    # Offsets of the trigger refer to the intro; the evidence stays the item itself.
+    return [(p, replace(trigger, start=0, end=0)) for p in parties]
+
+
+def _inherited_dates(facts: SentenceFacts, previous: SentenceFacts | None,
+                     intro: SentenceFacts | None) -> tuple[DatedSpan, ...]:
+    """A sentence without a date of its own continues the scene of the sentence before it in the
+    same paragraph, unless it opens elsewhere in time ("Earlier, ...")."""
+    if intro is not None:
+        return intro.dates
+    if previous is None or previous.line_no != facts.line_no or _TIME_SHIFT.match(facts.text):
+        return ()
+    return previous.dates
 
 
 def _date_for(trigger: Trigger, dates: tuple[DatedSpan, ...], declaration_date: DatedSpan | None,
@@ -363,7 +435,3 @@ def _better(new: Commitment, old: Commitment) -> bool:
     if new.date_start is not None and new.date_start != old.date_start:
         return new.date_start < old.date_start
     return False
-
-
-__all__ = ["Commitment", "DatedSpan", "PartyRef", "SentenceFacts", "Trigger", "find_triggers",
-           "sentence_commitments", "supersede", "EU_CODE"]

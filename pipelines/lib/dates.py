@@ -105,6 +105,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                                 r"|tomorrow(?:'s|\u2019s)?|the day before yesterday|the day after tomorrow"
                                 r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (?P<u>days?|weeks?) ago(?: today)?)\b", re.I)),
     ("anaphoric", re.compile(r"\b(?:(?:the|that) (?:very )?same (?:day|evening|morning|afternoon|night)"
+                             r"|(?:by|later in|during) the (?:evening|afternoon|night)|later (?:that|the same) day"
                              r"|that (?:day|evening|morning|afternoon|night)"
                              r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (?P<u>days?|weeks?) (?P<dir>later|earlier|afterwards|before|after)"
                              r"|(?:hours|minutes|moments) (?:earlier|later|before|after)"

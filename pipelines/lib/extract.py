@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipelines.countries import to_iso2
@@ -98,14 +98,14 @@ def _sentence_lookup(sentences: list[Sentence]):
     return sentence_of
 
 
-def _party_refs(mentions: list[Mention], people: list[Person]) -> list[tuple[int, int, str]]:
+def _party_refs(mentions: list[Mention], people: list[Person]) -> list[tuple[int, int, str, str]]:
     """Every place a party is named: countries and the EU, and persons the text ties to one."""
-    refs = [(m.char_start, m.char_end, m.iso2) for m in mentions]
+    refs = [(m.char_start, m.char_end, m.iso2, "country") for m in mentions]
     known = {p.canonical_name: p.country_iso2 for p in known_people().values()}
     for person in people:
         code = person.country_iso2 or known.get(person.canonical_name)
         if code:
-            refs += [(a, b, code) for a, b in person.spans if not _possessive_at(person, b)]
+            refs += [(a, b, code, "person") for a, b in person.spans if not _possessive_at(person, b)]
     return sorted(refs)
 
 
@@ -116,22 +116,34 @@ def _possessive_at(person: Person, end: int) -> bool:
 
 def _facts_for(sentence: Sentence, party_refs, dated=()) -> cm.SentenceFacts:
     base = sentence.char_start
-    parties = tuple(cm.PartyRef(a - base, b - base, code) for a, b, code in party_refs
+    parties = tuple(cm.PartyRef(a - base, b - base, code, via) for a, b, code, via in party_refs
                     if sentence.char_start <= a < sentence.char_end)
-    return cm.SentenceFacts(sentence.sentence_no, sentence.line_no, sentence.text, parties, tuple(dated))
+    return cm.SentenceFacts(sentence.sentence_no, sentence.line_no, sentence.text, parties, tuple(dated), sentence.kind)
+
+
+def _walk(facts: list[cm.SentenceFacts]):
+    """Each sentence with the one before it and, for list items and table rows, the line that
+    introduces them (the nearest sentence before that is not itself an item)."""
+    previous = intro = None
+    for f in facts:
+        if f.kind not in ("list_item", "table_row"):
+            intro = None
+        yield f, previous, intro
+        if f.kind not in ("list_item", "table_row"):
+            intro = f
+        previous = f
 
 
 def _claims(sentences: list[Sentence], party_refs) -> list[Claim]:
     """Which (party, status) each sentence states, before any date is known."""
     claims = []
-    previous = None
-    for sentence in sentences:
-        facts = _facts_for(sentence, party_refs)
-        prev_start = previous.char_start if previous is not None and previous.line_no == sentence.line_no else None
-        prev_facts = _facts_for(previous, party_refs) if previous is not None else None
-        for c in cm.sentence_commitments(facts, prev_facts, None):
+    by_no = {s.sentence_no: s for s in sentences}
+    for facts, previous, intro in _walk([_facts_for(s, party_refs) for s in sentences]):
+        sentence = by_no[facts.sentence_no]
+        prev = by_no[previous.sentence_no] if previous is not None else None
+        prev_start = prev.char_start if prev is not None and prev.line_no == sentence.line_no else None
+        for c in cm.sentence_commitments(facts, previous, None, intro):
             claims.append(Claim(c.party, c.status, sentence.char_start, sentence.char_end, prev_start))
-        previous = sentence
     return claims
 
 
@@ -190,13 +202,11 @@ def _declaration_date(sentences: list[Sentence], exprs, resolved) -> cm.DatedSpa
 
 
 def _commitments(facts: list[cm.SentenceFacts], declaration: cm.DatedSpan | None) -> list[cm.Commitment]:
+    if declaration is not None:
+        facts = [_with_declaration_day(f, declaration) for f in facts]
     rows = []
-    previous = None
-    for f in facts:
-        if declaration is not None:
-            f = _with_declaration_day(f, declaration)
-        rows += cm.sentence_commitments(f, previous, declaration)
-        previous = f
+    for f, previous, intro in _walk(facts):
+        rows += cm.sentence_commitments(f, previous, declaration, intro)
     return cm.supersede(rows)
 
 
@@ -206,7 +216,7 @@ def _with_declaration_day(facts: cm.SentenceFacts, declaration: cm.DatedSpan) ->
     if not m:
         return facts
     span = cm.DatedSpan(m.start(), m.end(), declaration.date_start, declaration.date_start, "day")
-    return cm.SentenceFacts(facts.sentence_no, facts.line_no, facts.text, facts.parties, facts.dates + (span,))
+    return replace(facts, dates=facts.dates + (span,))
 
 
 def _document_row(raw: RawDocument, published: PublicationDate) -> dict:

@@ -97,6 +97,8 @@ _ACTOR_AFTER = re.compile(
     r"took|takes|became|becomes|met|meets|sought|seeks|won|lost|left|kept|keeps|\w+ed)\b)")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|to|from|near|outside|via|into|towards?|around|across|through|visited|visiting|"
                            r"visit|reached|left|leaving|leave|arrived|arriving|flew|travelled|traveled|returned)\s+)$", re.I)
+# "talks with Vilnius", "an agreement between Kyiv and Warsaw": the capital is the counterpart.
+_PARTNER_BEFORE = re.compile(r"\b(?:with|between)\s+(?:(?:[A-Z][\w'-]+|the)\s+and\s+)?$")
 _LANGUAGE_BEFORE = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|translated|translation)\s+$", re.I)
 _LANGUAGE_AFTER = re.compile(r"^(?:\s*[.,;:!?)\"\u201d]|\s+(?:and|or)\s+[A-Z]|\s*$|\s+(?:language|translation|version|text|original)\b)")
 
@@ -149,6 +151,8 @@ def _is_actor(text: str, start: int, end: int) -> bool:
     """
     if _PLACE_BEFORE.search(text, max(0, start - 20), start):
         return False
+    if _PARTNER_BEFORE.search(text, max(0, start - 30), start):
+        return True
     rest = text[end:end + 60]
     if _ACTOR_AFTER.match(rest):
         return True

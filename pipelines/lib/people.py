@@ -64,6 +64,7 @@ SPEECH_AFTER = re.compile(
     r"^(?:\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?:said|says|told|added|announced|signed|signs|called|thanked|"
     r"spoke|met|meets|visited|visits|urged|stressed|noted|wrote|argued|insisted|warned|promised|pledged|toured|"
     r"travelled|traveled|flew|arrived|came|made|described|welcomed|acknowledged|named|criticised|criticized|"
+    r"criticises|criticizes|accused|accuses|praised|praises|calls|demanded|demands|sees|saw|wants|wanted|"
     r"is|was|will|would|and\s+[A-Z])\b)")
 
 
@@ -160,6 +161,7 @@ def find_people(text: str, country_of: dict[str, str], is_country_name) -> list[
 
 def _candidates(text: str, country_of: dict[str, str], is_country_name):
     full_surnames: set[str] = set()
+    seen_full: list[_Candidate] = []
     singles: list[_Candidate] = []
     for run in _NAME_RUN.finditer(text):
         cand = _from_run(text, run, country_of, is_country_name)
@@ -167,12 +169,25 @@ def _candidates(text: str, country_of: dict[str, str], is_country_name):
             continue
         if len(cand.tokens) >= 2:
             full_surnames.add(translit_key(cand.tokens[-1]))
+            seen_full.append(cand)
             yield cand
         else:
             singles.append(cand)
     for cand in singles:
         if translit_key(cand.tokens[0]) in full_surnames or cand.cue:
             yield cand
+    yield from _repeats_of_names_with_country_first_names(text, country_of, seen_full)
+
+
+def _repeats_of_names_with_country_first_names(text: str, country_of: dict[str, str], found: list[_Candidate]):
+    """Once the text has shown that "Jordan Bardella" is a person, every other "Jordan Bardella"
+    is the person too, even where no title marks it (in a headline, say)."""
+    starts = {c.start for c in found}
+    for name in {" ".join(c.tokens) for c in found if c.tokens[0] in country_of}:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+            if m.start() not in starts:
+                possessive = text[m.end():m.end() + 2] in ("'s", "\u2019s")
+                yield _Candidate(m.start(), m.end(), tuple(name.split()), True, None, None, possessive)
 
 
 def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_name) -> _Candidate | None:
@@ -180,6 +195,8 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
     lead: list[str] = []
     while tokens and (tokens[0][0] in TITLES or tokens[0][0] in STOPWORDS or tokens[0][0] in ORG_WORDS
                       or tokens[0][0] in country_of or tokens[0][0][0].islower()):
+        if tokens[0][0] in country_of and _first_name(text, run, tokens, lead):
+            break
         lead.append(tokens.pop(0)[0])
     while tokens and (tokens[-1][0] in TITLES or tokens[-1][0] in STOPWORDS or tokens[-1][0][0].islower()):
         tokens.pop()
@@ -206,6 +223,19 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
             and bool(SPEECH_AFTER.match(text[end:end + 40])))
     possessive = text[end:end + 2] in ("'s", "\u2019s")
     return _Candidate(start, end, tuple(words), cue, role, country, possessive)
+
+
+def _first_name(text: str, run: re.Match, tokens: list, lead: list[str]) -> bool:
+    """Is a country word at the head of a name a first name ("leader Jordan Bardella", "Chad Smith
+    said")? Only when a plain surname follows it and the context marks a person."""
+    if len(tokens) < 2:
+        return False
+    nxt = tokens[1][0]
+    if nxt in TITLES or nxt in ORG_WORDS or nxt in STOPWORDS or nxt.isupper():
+        return False
+    before = text[max(0, tokens[0][1] - 40):tokens[0][1]]
+    titled = any(w in TITLES for w in lead) or bool(LOWER_TITLES.search(before))
+    return titled or bool(SPEECH_AFTER.match(text[run.end():run.end() + 40]))
 
 
 def _context(text, start, end, lead, titles, before, country_of):
@@ -235,7 +265,7 @@ def _context(text, start, end, lead, titles, before, country_of):
 
 def _join(candidates: list[_Candidate]) -> list[Person]:
     """Group candidates into persons: full names by (initial, surname key), then surnames alone."""
-    ordered = sorted(candidates, key=lambda c: c.start)
+    ordered = _outermost(sorted(candidates, key=lambda c: (c.start, -c.end)))
     groups: list[list[_Candidate]] = []
     by_full: dict[tuple[str, str], list[_Candidate]] = {}
     for cand in ordered:
@@ -256,6 +286,16 @@ def _join(candidates: list[_Candidate]) -> list[Person]:
         group.append(cand)
     people = [_person(group) for group in groups if group]
     return sorted(people, key=lambda p: p.first_char_start)
+
+
+def _outermost(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Drop a candidate lying inside another ("Bardella" inside "Jordan Bardella")."""
+    kept: list[_Candidate] = []
+    for cand in candidates:
+        if kept and kept[-1].start <= cand.start and cand.end <= kept[-1].end:
+            continue
+        kept.append(cand)
+    return kept
 
 
 def _group_for_surname(cand: _Candidate, groups: list[list[_Candidate]]) -> list[_Candidate] | None:

@@ -102,3 +102,39 @@ def test_anaphoric_subject_takes_the_parties_of_the_sentence_before():
 def test_evidence_is_the_sentence():
     got = commitments("Belgium signed a security agreement. Nothing else happened.")
     assert got[("BE", "signed")]["evidence"] == "Belgium signed a security agreement."
+
+
+def test_list_items_take_the_status_of_the_line_introducing_them():
+    got = pairs("Ukraine has concluded these bilateral security agreements:\n- Austria, in Vienna;\n- Malta and Cyprus.")
+    assert got == {("AT", "signed"), ("MT", "signed"), ("CY", "signed")}
+
+
+def test_table_rows_state_their_own_status():
+    got = commitments("Where the agreements stand:\n| Country | Status | Date |\n|---|---|---|\n"
+                      "| Croatia | signed | June 2 |\n| Greece | negotiating | |")
+    assert set(got) == {("HR", "signed"), ("GR", "negotiating")}
+    assert got[("HR", "signed")]["date_start"] == dt.date(2024, 6, 2)
+
+
+def test_a_sentence_opening_elsewhere_in_time_does_not_inherit_the_date():
+    got = commitments("On June 4 the ministers met in Rome. Earlier, Italy had signed up to the G7 declaration.")
+    assert got[("IT", "declaration_joined")]["date_start"] is None
+
+
+def test_hypothetical_triggers_state_nothing():
+    assert pairs("Serbia discussed joining the Joint Declaration.") == set()
+    assert pairs("Officials said Armenia could sign a security agreement.") == set()
+
+
+def test_the_eu_as_a_modifier_is_not_a_party():
+    assert pairs("Talks with Vilnius on a security agreement should end before the EU summit.") == {("LT", "negotiating")}
+
+
+def test_a_new_clause_after_and_takes_its_own_trigger():
+    got = pairs("Austria signed a security agreement, and last week the Maltese premier said Malta was drafting one.")
+    assert got == {("AT", "signed"), ("MT", "negotiating")}
+
+
+def test_a_person_reported_as_speaking_is_not_a_party():
+    got = pairs("The Belgian agreement, signed in May, is a model, Prime Minister Petr Fiala said.")
+    assert got == {("BE", "signed")}

@@ -50,3 +50,13 @@ def test_spans_inside_person_names_are_skipped():
 
 def test_eu_is_a_party_not_a_country_code():
     assert [c for _, c, _ in codes("The European Union and the EU's Council agreed.")] == ["EU", "EU"]
+
+
+def test_capitals_as_counterparts():
+    assert [c for _, c, _ in codes("Talks with Vilnius resumed; an agreement between Riga and Tallinn exists.")] == ["LT", "LV", "EE"]
+
+
+def test_a_country_first_name_inside_a_person_span_is_skipped():
+    text = "Party leader Jordan Bardella spoke."
+    start = text.index("Jordan")
+    assert codes(text, excluded=[(start, start + len("Jordan Bardella"))]) == []

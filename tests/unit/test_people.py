@@ -44,3 +44,9 @@ def test_two_people_sharing_a_surname_stay_apart():
 def test_surname_alone_after_a_lowercase_title():
     got = people("The deal was announced by premier Tusk in Warsaw.")
     assert "Donald Tusk" in got
+
+
+def test_a_country_name_can_be_a_first_name():
+    got = people("Jordan Bardella attacks Paris. Later, party leader Jordan Bardella said the deal was wrong.")
+    person = got["Jordan Bardella"]
+    assert person.n_mentions == 2 and person.country_iso2 is None
