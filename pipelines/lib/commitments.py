@@ -33,7 +33,7 @@ class PartyRef:
     start: int  # offsets relative to the sentence text
     end: int
     code: str
-    via: str = "country"  # country | person: a person counts only while acting in the clause
+    via: str = "name"  # name | demonym | capital | seat | person (a person counts only while acting)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"\b(?:join(?:ed|s|ing)?|to join|acced(?:ed|es|ing)|accession to|adher(?:ed|es|ing)|associated (?:itself|themselves) with)"
      r"(?=\s+(?:to\s+)?(?:it\b|them\b|the\s+(?:\w+\s+){0,3}(?:declaration|framework|initiative|G7|group|signatories|list)\b|G7\b))"),
     ("declaration_joined", "declaration", "any",
-     r"\bbec(?:ame|omes|oming) (?:a |an |the \w+ )?signator(?:y|ies)\b|\bsign(?:ed|s)? (?:the|onto|on to) (?:\w+\s+){0,3}declaration\b"),
+     r"\b(?:add(?:ed|s|ing)?|put(?:s|ting)?) (?:their|its|his|her) names? to (?:the )?(?:[\w-]+ ){0,3}(?:declaration|framework)\b"
+     r"|\bbec(?:ame|omes|oming) (?:a |an |the \w+ )?signator(?:y|ies)\b|\bsign(?:ed|s)? (?:the|onto|on to) (?:\w+\s+){0,3}declaration\b"),
     ("supporter", "declaration", "any",
      r"\b(?:expressed|declared|voiced|announced|pledged|confirmed|offered|gave) (?:their |its |his |her )?(?:full |formal |strong )?support\b"
      r"|\bsupporting (?:nations|countries|states)\b|\bamong the (?:\w+ )?supporters\b|\bsupporters of\b"
@@ -140,7 +141,7 @@ _OTHER_TOPIC = re.compile(r"\b(?:ceasefire|cease-fire|peace talks|grain|gas|trad
                           r"agricultur\w+|prisoners?|exchange)\b", re.I)
 
 _CLAUSE_BREAK = re.compile(
-    r";|,\s+(?:while|whereas|although|though|but|as|however)\b|\s+(?:while|whereas|although|but)\s+"
+    r";|,\s+(?:while|whereas|although|though|but|however)\b|\s+(?:while|whereas|although|but)\s+"
     r"|\s+as\s+(?!well\b)(?=[A-Z])"
     # ", and" starts a new clause when a time phrase or a pronoun follows; otherwise a list goes on.
     r"|,\s+and\s+(?=(?:last|next|on|in|at|by|then|later|earlier|meanwhile|now|since|after|before|yesterday|today|"
@@ -158,6 +159,18 @@ _TIME_SHIFT = re.compile(r"^(?:earlier|previously|before that|before then|later|
                          r"in the past|back in|last year|this year|next|separately|in (?:19|20)\d\d)\b", re.I)
 _REPORTING_AFTER = re.compile(r"^\s+(?:said|says|told|added|noted|stressed|argued|insisted|wrote|recalled)\b")
 _LIST_KINDS = ("list_item", "table_row")
+# "Russia's invasion" names no actor; "Canada's Justin Trudeau" or "Spain's government" does.
+_POSSESSIVE = re.compile(r"^(?:'s|\u2019s|')(?!\w)")
+_ACTING_POSSESSIVE = re.compile(
+    r"^(?:'s|\u2019s|')\s+(?:(?:newly\s+)?(?:appointed|elected|new|own|current|outgoing|incoming|former)\s+)?"
+    r"(?:[A-Z]\w+|government|cabinet|parliament|prime|president|leader|chancellor|ministers?|foreign|defen[cs]e|"
+    r"ambassador|envoy|delegation|officials?|agreement|deal|pact|accord|document|signature|accession|support|"
+    r"decision|premier|head|king|queen|taoiseach)\b")
+_SCENE_WINDOW = 40  # characters from the start of a sentence where a scene-setting date stands
+# "the Polish press", "Lithuanian media": a demonym on a source of news, not the state acting.
+_NEWS_SOURCE_AFTER = re.compile(r"^[\s-]+(?:press|media|radio|television|tv|newspapers?|outlets?|broadcasters?|news|"
+                                r"agency|reports?|sources|journalists?|analysts?|experts?|commentators?|public|"
+                                r"opinion|language)\b", re.I)
 # "the EU summit", "EU member states": the EU names an event or a group here, not a party.
 _ATTRIBUTIVE_EU = re.compile(r"^\s+(?:summit|member|members|leaders|level|countries|states|membership|accession|integration|"
                              r"funds?|money|sanctions|law|rules|presidency|ambassadors|foreign|capitals|candidate|path|"
@@ -201,6 +214,8 @@ def find_triggers(text: str, context: str = "", table: bool = False) -> list[Tri
                 continue
             if family == "agreement" and not (table or _agreement_context(text, m.start(), m.end(), clauses, context)):
                 continue
+            if family == "declaration" and not _declaration_context(text, m, status, takes, clauses):
+                continue
             before = text[max(0, m.start() - 40):m.start()]
             negated = bool(_NEGATION.search(before) or _HYPOTHETICAL.search(before) and status != "negotiating")
             if status == "supporter" and _founding_act(text, m.start(), clauses):
@@ -208,6 +223,22 @@ def find_triggers(text: str, context: str = "", table: bool = False) -> list[Tri
             found.append(Trigger(m.start(), m.end(), status, family, takes, negated))
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda t: t.start)
+
+
+_DECLARATION_WORD = re.compile(r"\b(?:declaration|framework|initiative|guarantees|G7|G-7|Group of Seven)\b", re.I)
+_SUPPORT_OBJECT = re.compile(r"^\s+(?:for|to)\s+([^.;]{0,80})", re.I)
+
+
+def _declaration_context(text: str, m: re.Match, status: str, takes: str, clauses: _Clauses) -> bool:
+    """Declaration triggers about something else state nothing: 'signed by' a memorandum's parties
+    founds no declaration; 'expressed support for Ukraine's NATO bid' supports no declaration."""
+    if takes == "after":  # "issued/agreed/signed by": only when the sentence is about the declaration
+        a, b = clauses.bounds(m.start())
+        return bool(_DECLARATION_WORD.search(text)) and not _EXCLUDED_DOCUMENT.search(text[a:b])
+    if status == "supporter" and m.group().lower().endswith("support"):
+        obj = _SUPPORT_OBJECT.match(text[m.end():])
+        return obj is None or bool(_DECLARATION_WORD.search(obj.group(1)))
+    return True
 
 
 def _founding_act(text: str, start: int, clauses: _Clauses) -> bool:
@@ -266,6 +297,10 @@ def eligible_parties(facts: SentenceFacts, triggers: list[Trigger]) -> list[Part
         if party.via == "person" and _REPORTING_AFTER.match(text[party.end:party.end + 20]):
             continue
         if party.code == "EU" and _ATTRIBUTIVE_EU.match(text[party.end:party.end + 30]):
+            continue
+        if party.via == "demonym" and _NEWS_SOURCE_AFTER.match(text[party.end:party.end + 30]):
+            continue
+        if _POSSESSIVE.match(text[party.end:party.end + 3]) and not _ACTING_POSSESSIVE.match(text[party.end:party.end + 40]):
             continue
         out.append(party)
     return out
@@ -394,7 +429,9 @@ def _inherited_dates(facts: SentenceFacts, previous: SentenceFacts | None,
         return intro.dates
     if previous is None or previous.line_no != facts.line_no or _TIME_SHIFT.match(facts.text):
         return ()
-    return previous.dates
+    # Only a day that sets the scene of the previous sentence ("On Monday ...", "That same evening
+    # ...") carries over; a date inside it belongs to whatever that sentence was about.
+    return tuple(d for d in previous.dates if d.precision == "day" and d.start <= _SCENE_WINDOW)
 
 
 def _date_for(trigger: Trigger, dates: tuple[DatedSpan, ...], declaration_date: DatedSpan | None,

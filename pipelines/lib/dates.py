@@ -49,6 +49,7 @@ class DateExpr:
     weekday: int | None = None
     qualifier: str | None = None  # last | next | this (weekdays, months)
     offset_days: int | None = None  # relative days and anaphora: -1 for "yesterday" / "the day before"
+    offset_months: int | None = None  # "a year ago today": -12
     year_offset: int | None = None  # "12 July last year": -1
     future: bool = False  # the context points forward ("will sign on Friday", "later today")
 
@@ -87,6 +88,8 @@ _YEAR_TAIL = r"(?:,?\s+" + _year("y") + r"\b|" + _YEAR_REL + ")?"
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")),
+    # Day-first numeric dates, as Polish and German sources write them: 12.01.2024
+    ("dotted", re.compile(r"\b(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<m>0?[1-9]|1[0-2])\.(?P<y>(?:19|20)\d{2})\b")),
     ("month_day", re.compile(r"\b" + _month("m") + r"\s+" + _day("d") + "(?:" + _DASH + _day("d2") + r"(?!\d))?"
                              + _YEAR_TAIL + r"(?![\d:])")),
     ("day_month", re.compile(r"\b" + _day("d") + "(?:" + _DASH + _day("d2") + r")?\s+(?:of\s+)?" + _month("m") + r"\b"
@@ -94,8 +97,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("month_year", re.compile(r"\b(?:(?:early|late|mid-?)\s*)?" + _month("m") + r"\s+" + _year("y") + r"\b")),
     ("month_span", re.compile(r"\b(?i:in|during|between|from|since)\s+" + _month("m")
                               + r"\s+(?:and|to|through|until|-|\u2013)\s+" + _month("m2") + r"\b(?:\s+" + _year("y") + r"\b)?")),
-    ("month", re.compile(r"\b(?:(?P<q>(?i:last|this|next|in|during|since|until|by|of|early|late|mid-|from|the end of"
-                         r"|the beginning of|the start of|at the end of|end of))\s+)" + _month("m") + r"\b(?!\s+\d)")),
+    ("month", re.compile(r"\b(?:(?P<q>(?i:last|this|next|in|during|since|until|by|of|early|late|mid|from|the end of"
+                         r"|the beginning of|the start of|at the end of|end of))(?:\s+|-))" + _month("m") + r"\b(?!\s+\d)")),
     ("month_possessive", re.compile(r"\b" + _month("m") + r"(?:'s|\u2019s)\b")),
     ("year", re.compile(r"(?<![\d.,$\u20ac\u00a3-])\b(?P<y>(?:19|20)\d{2})\b(?![\d%]|[.,]\d|\s*(?:euros?|dollars?|km|kilometres|troops|soldiers|people|million|billion|tonnes))")),
     ("weekday", re.compile(r"\b(?:(?P<q>(?i:last|next|this|on|early|late|later on|earlier on|by|until|since))\s+)?"
@@ -103,9 +106,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                            r"(?:'s|\u2019s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
     ("relative_day", re.compile(r"\b(?:(?P<later>later|earlier)\s+)?(?P<r>today|tonight|this (?:morning|afternoon|evening)|yesterday(?:'s|\u2019s)?|last night"
                                 r"|tomorrow(?:'s|\u2019s)?|the day before yesterday|the day after tomorrow"
-                                r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (?P<u>days?|weeks?) ago(?: today)?)\b", re.I)),
+                                r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (?P<u>days?|weeks?|months?|years?) ago(?: today)?)\b", re.I)),
     ("anaphoric", re.compile(r"\b(?:(?:the|that) (?:very )?same (?:day|evening|morning|afternoon|night)"
-                             r"|(?:by|later in|during) the (?:evening|afternoon|night)|later (?:that|the same) day"
+                             r"|(?:by|later in|during) the (?:evening|afternoon|night)|(?:later|earlier) (?:that|the same) day"
                              r"|that (?:day|evening|morning|afternoon|night)"
                              r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (?P<u>days?|weeks?) (?P<dir>later|earlier|afterwards|before|after)"
                              r"|(?:hours|minutes|moments) (?:earlier|later|before|after)"
@@ -167,7 +170,7 @@ def _number(token: str) -> int | None:
 def _build(name: str, m: re.Match) -> DateExpr | None:
     g = m.groupdict()
     base = dict(char_start=m.start(), char_end=m.end(), surface=m.group())
-    if name == "iso":
+    if name in ("iso", "dotted"):
         return _checked(DateExpr(kind="absolute", year=int(g["y"]), month=int(g["m"]), day=int(g["d"]), **base))
     if name in ("month_day", "day_month"):
         month, day = _month(g["m"]), int(g["d"])
@@ -199,6 +202,11 @@ def _build(name: str, m: re.Match) -> DateExpr | None:
         return DateExpr(kind="weekday", weekday=WEEKDAYS[g["w"].lower()], qualifier=qualifier,
                         future=q in ("later on", "next"), **base)
     if name == "relative_day":
+        unit = (g.get("u") or "").lower()
+        if unit.startswith(("month", "year")):
+            n = _number(g["n"])
+            months = None if n is None else -n * (12 if unit.startswith("year") else 1)
+            return DateExpr(kind="relative_day", offset_months=months, **base)
         return DateExpr(kind="relative_day", offset_days=_relative_offset(g), **base)
     if name == "anaphoric":
         return DateExpr(kind="anaphoric", offset_days=_anaphor_offset(m.group().lower(), g), **base)
@@ -287,11 +295,22 @@ def _resolve_against(expr: DateExpr, published: dt.date) -> ResolvedDate:
         day = _weekday(expr, published)
         return ResolvedDate(day, day, "day", "publication_date")
     if kind == "relative_day":
-        if expr.offset_days is None:
+        day = shift(published, days=expr.offset_days, months=expr.offset_months)
+        if day is None:
             return UNRESOLVED
-        day = published + dt.timedelta(days=expr.offset_days)
         return ResolvedDate(day, day, "day", "publication_date")
     return UNRESOLVED
+
+
+def shift(day: dt.date, days: int | None = None, months: int | None = None) -> dt.date | None:
+    """`day` moved by whole days or calendar months (the day of month clamped: Mar 31 - 1 month = Feb 29)."""
+    if days is not None:
+        return day + dt.timedelta(days=days)
+    if months is None:
+        return None
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _days(year: int, month: int, day: int, day_end: int | None, how: str) -> ResolvedDate:

@@ -100,7 +100,7 @@ def _sentence_lookup(sentences: list[Sentence]):
 
 def _party_refs(mentions: list[Mention], people: list[Person]) -> list[tuple[int, int, str, str]]:
     """Every place a party is named: countries and the EU, and persons the text ties to one."""
-    refs = [(m.char_start, m.char_end, m.iso2, "country") for m in mentions]
+    refs = [(m.char_start, m.char_end, m.iso2, m.method) for m in mentions]
     known = {p.canonical_name: p.country_iso2 for p in known_people().values()}
     for person in people:
         code = person.country_iso2 or known.get(person.canonical_name)

@@ -94,7 +94,8 @@ _ACTOR_AFTER = re.compile(
     r"confirmed|confirms|sign|signs|agree|intends|intended|proposed|proposes|hopes|hoped|expects|expected|"
     r"approved|approves|decided|decides|declared|declares|reacted|stressed|stated|claimed|claims|"
     r"launched|launches|pledges|vowed|vows|remains|remained|still|already|now|put|puts|made|makes|gave|gives|"
-    r"took|takes|became|becomes|met|meets|sought|seeks|won|lost|left|kept|keeps|\w+ed)\b)")
+    r"took|takes|became|becomes|met|meets|sought|seeks|won|lost|left|kept|keeps|add|adds|join|opens|open|"
+    r"backs|back|supports|support|pledge|commit|welcome|want|plan|hope|seek|\w+ed)\b)")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|to|from|near|outside|via|into|towards?|around|across|through|visited|visiting|"
                            r"visit|reached|left|leaving|leave|arrived|arriving|flew|travelled|traveled|returned)\s+)$", re.I)
 # "talks with Vilnius", "an agreement between Kyiv and Warsaw": the capital is the counterpart.

@@ -32,10 +32,19 @@ Chairman Chair Chairwoman Head Dr Mr Mrs Ms Sir Dame Lord Lady Commissioner Repr
 Defense Deputy Acting Former Emir Sultan Crown Sheikh Presidents Leader Envoy Adviser Advisor Spokesman Spokeswoman
 Spokesperson Minister-President Marshal Lieutenant Colonel Major Captain Archbishop Patriarch Cardinal Justice
 Interior Finance Economy Economic National Security Affairs Chiefs Staff Presidential Federal""".split())
+# Titles that make the next capitalised word a person's name ("President Zelensky", "Chancellor Scholz").
+PERSON_TITLES = frozenset("""President Minister Ministers Chancellor Premier Secretary General Secretary-General King Queen
+Prince Princess Pope Taoiseach Governor Senator Ambassador Gen Admiral Commander Mayor Speaker Chairman Chair
+Chairwoman Dr Mr Mrs Ms Sir Dame Lord Lady Commissioner Representative Emir Sultan Sheikh Presidents Leader Envoy
+Adviser Advisor Spokesman Spokeswoman Spokesperson Minister-President Marshal Lieutenant Colonel Major Captain
+Archbishop Patriarch Cardinal""".split())
 LOWER_TITLES = re.compile(
     r"\b(?:president|premier|prime minister|chancellor|minister|secretary|adviser|advisor|spokesman|spokeswoman|"
     r"spokesperson|envoy|ambassador|leader|head|chief|commander|general|mayor|governor|king|queen|deputy|counterpart|"
-    r"colleague|officials?|diplomat|negotiator|representative|commissioner|taoiseach)\s*,?\s*$", re.I)
+    r"colleague|officials?|diplomat|negotiator|representative|commissioner|taoiseach|"
+    # Polish, German and French titles in translated or quoted text ("prezydent Duda", "Kanzler Scholz")
+    r"prezydent|premier|minister|kanclerz|marszałek|pr\u00e4sident|kanzler|bundeskanzler|ministerpr\u00e4sident|"
+    r"pr\u00e9sident|ministre)\s*,?\s*$", re.I)
 ROLE_APPOSITIVE = re.compile(
     r"^,\s+(?!(?:where|which|who|whom|whose|when|while|as|and|but|or|he|she|they|it|we)\b)(?:the\s+|a\s+|an\s+)?((?:[\w'\u2019-]+\s+){0,4}?(?:advis[eo]r|president|minister|chancellor|secretary|spokes\w+|"
     r"envoy|ambassador|leader|head|chief|commander|governor|mayor|premier|representative|commissioner|deputy|"
@@ -209,7 +218,9 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
         return None
     if is_country_name(core) or (len(words) == 1 and words[0] in country_of):
         return None
-    titles = [w for w in lead if w in TITLES]
+    if any(w in ORG_WORDS for w in lead) and (not lead or lead[-1] not in PERSON_TITLES):
+        return None  # "Joint Security Commitments": a name of a document or body, not a person
+    titles = [w for w in lead if w in PERSON_TITLES]
     before = text[max(0, start - 60):start]
     cue, role, country = _context(text, start, end, lead, titles, before, country_of)
     if not cue and PLACE_BEFORE.search(before):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.lib.dates import NUMBER_WORDS, DateExpr, resolve
+from pipelines.lib.dates import NUMBER_WORDS, DateExpr, resolve, shift
 
 DATA_DIR = Path(__file__).with_name("data")
 DAY = dt.timedelta(days=1)
@@ -69,8 +69,11 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
     exact, weekday_days, anchored = _calendar_anchors(exprs, claims, events)
     if exact:
         return PublicationDate(Counter(exact).most_common(1)[0][0], "calendar_relative_day")
+    news_dated = any(expr.kind != "absolute" for expr, _ in anchored)
     anchored += [(e, dt.date(e.year, e.month, e.day)) for e in exprs if e.kind == "absolute"]
-    hard = [day for _, day in anchored if not _.future] + _relation_dates(text, anchored)
+    if anchored and not news_dated:
+        anchored += _yearless_after_background(exprs, max(day for _, day in anchored))
+    hard = [day for e, day in anchored if not e.future] + _relation_dates(text, anchored)
     if weekday_days:
         day = max(weekday_days) + DAY
         floor = max(hard, default=day)
@@ -91,6 +94,26 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
     return PublicationDate(_past_weekday_after(exprs, latest) + DAY, "latest_yearless_plus_one")
 
 
+def _yearless_after_background(exprs: list[DateExpr], background: dt.date) -> list[tuple[DateExpr, dt.date]]:
+    """Without a calendar anchor on a date written without its year, a full date such as
+    '12 July 2023' is usually background (writers
+    add the year when it is not the current one); dates written without a year are the recent
+    events, so each takes its first occurrence after the background date."""
+    out = []
+    for expr in exprs:
+        if expr.kind != "yearless" or expr.future or expr.year_offset is not None:
+            continue
+        for year in (background.year, background.year + 1):
+            try:
+                day = dt.date(year, expr.month, expr.day_end or expr.day)
+            except ValueError:
+                continue
+            if day > background:
+                out.append((expr, day))
+                break
+    return out
+
+
 def _calendar_anchors(exprs, claims, events):
     """Dates the event calendar attaches to the text's own date expressions."""
     exact: list[dt.date] = []
@@ -103,8 +126,10 @@ def _calendar_anchors(exprs, claims, events):
         for expr in _claim_exprs(exprs, claim):
             if expr.future:
                 continue
-            if expr.kind == "relative_day" and expr.offset_days is not None:
-                exact.append(known - dt.timedelta(days=expr.offset_days))
+            if expr.kind == "relative_day" and (expr.offset_days is not None or expr.offset_months is not None):
+                days = -expr.offset_days if expr.offset_days is not None else None
+                months = -expr.offset_months if expr.offset_months is not None else None
+                exact.append(shift(known, days=days, months=months))
             elif expr.kind == "weekday" and expr.weekday == known.weekday():
                 weekday_days.append(known)
                 hard.append((expr, known))

@@ -138,3 +138,33 @@ def test_a_new_clause_after_and_takes_its_own_trigger():
 def test_a_person_reported_as_speaking_is_not_a_party():
     got = pairs("The Belgian agreement, signed in May, is a model, Prime Minister Petr Fiala said.")
     assert got == {("BE", "signed")}
+
+
+def test_declaration_triggers_about_other_things_state_nothing():
+    assert pairs("The Budapest Memorandum, signed by the US and Britain, failed Ukraine.") == set()
+    assert pairs("Spain expressed its support for Ukraine's NATO membership.") == set()
+    assert pairs("Spain and Italy also expressed their support.") == {("ES", "supporter"), ("IT", "supporter")}
+
+
+def test_day_first_numeric_and_polish_dates():
+    got = commitments("Umowę podpisano 12.06.2024. Spain signed a security agreement on 12.06.2024.")
+    assert got[("ES", "signed")]["date_start"] == dt.date(2024, 6, 12)
+
+
+def test_a_demonym_on_a_news_source_is_not_a_party():
+    assert pairs("Germany, as the Polish press reports, signed a security agreement.") == {("DE", "signed")}
+
+
+def test_only_a_scene_setting_day_carries_to_the_next_sentence():
+    got = commitments("Latvia, whose agreement dates from April, sent a minister. Talks with Malta are continuing.")
+    assert got[("MT", "negotiating")]["date_start"] is None
+
+
+def test_adding_names_to_the_declaration_is_joining():
+    assert pairs("Bucharest and Sofia add their names to the G7 framework.") == {("RO", "declaration_joined"),
+                                                                                 ("BG", "declaration_joined")}
+
+
+def test_a_possessive_country_on_a_thing_is_not_an_actor():
+    assert pairs("Three countries concluded security agreements as Russia's invasion entered its third year.") == set()
+    assert pairs("Canada's prime minister signed a security agreement.") == {("CA", "signed")}

@@ -50,3 +50,7 @@ def test_a_country_name_can_be_a_first_name():
     got = people("Jordan Bardella attacks Paris. Later, party leader Jordan Bardella said the deal was wrong.")
     person = got["Jordan Bardella"]
     assert person.n_mentions == 2 and person.country_iso2 is None
+
+
+def test_document_names_after_organisation_words_are_not_people():
+    assert people("The Joint Security Commitments were signed by the Commission.") == {}

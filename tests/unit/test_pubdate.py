@@ -34,3 +34,12 @@ def test_year_and_yearless_dates_without_calendar_events():
 
 def test_no_anchor_gives_no_date():
     assert published("Nothing here is dated.") == (None, "unknown")
+
+
+def test_a_full_date_is_background_and_yearless_dates_are_recent():
+    got = published("The declaration was adopted on 12 July 2023. Malta announced its accession on 4 October.")
+    assert got[0] == dt.date(2023, 10, 5)
+
+
+def test_a_year_ago_today_with_a_calendar_dated_signing():
+    assert published("Britain signed its security agreement a year ago today.")[0] == dt.date(2025, 1, 12)
