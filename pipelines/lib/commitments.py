@@ -97,7 +97,9 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"\b(?:issued|agreed|endorsed|adopted|unveiled|launched|drawn up|signed) by\b"),
     ("declaration_joined", "declaration", "any",
      r"\b(?:join(?:ed|s|ing)?|to join|acced(?:ed|es|ing)|accession to|adher(?:ed|es|ing)|associated (?:itself|themselves) with)"
-     r"(?=\s+(?:to\s+)?(?:it\b|them\b|the\s+(?:\w+\s+){0,3}(?:declaration|framework|initiative|G7|group|signatories|list)\b|G7\b))"),
+     r"(?=\s+(?:to\s+)?(?:it\b|them\b|the\s+(?:\w+\s+){0,3}(?:declaration|framework|initiative|G7|group|signatories|list)\b|G7\b))"
+     # acceding needs no object in this domain, unless it is to another body ("acceded to NATO")
+     r"|\bacced(?:ed|es|ing)\b(?!\s+to\s+(?:the\s+)?(?:EU|European Union|NATO|WTO|OECD|Council|Schengen|eurozone|euro)\b)"),
     ("declaration_joined", "declaration", "any",
      r"\b(?:add(?:ed|s|ing)?|put(?:s|ting)?) (?:their|its|his|her) names? to (?:the )?(?:[\w-]+ ){0,3}(?:declaration|framework)\b"
      r"|\bbec(?:ame|omes|oming) (?:a |an |the \w+ )?signator(?:y|ies)\b|\bsign(?:ed|s)? (?:the|onto|on to) (?:\w+\s+){0,3}declaration\b"),
@@ -114,6 +116,7 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"put (?:their|his|her|its) names? to|add(?:ed|s)? (?:their|its|his|her) names?)\b"),
     ("signed", "agreement", "any",
      r"\b(?:now )?ha(?:s|ve) (?:a|an|its|their|such an?) (?:[\w-]+ ){0,4}agreement with\b"
+     r"|\b(?:now )?ha(?:s|ve) (?:[\w-]+ ){1,2}(?:such |similar |bilateral |security )*(?:agreements|pacts|deals)\b"
      r"|\bthe (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) "
      r"(?:country|partner|state|nation|leader|member|ally)\b"),
     ("negotiating", "agreement", "after",
@@ -165,7 +168,9 @@ _ACTING_POSSESSIVE = re.compile(
     r"^(?:'s|\u2019s|')\s+(?:(?:newly\s+)?(?:appointed|elected|new|own|current|outgoing|incoming|former)\s+)?"
     r"(?:[A-Z]\w+|government|cabinet|parliament|prime|president|leader|chancellor|ministers?|foreign|defen[cs]e|"
     r"ambassador|envoy|delegation|officials?|agreement|deal|pact|accord|document|signature|accession|support|"
-    r"decision|premier|head|king|queen|taoiseach)\b")
+    r"decision|premier|head|king|queen|taoiseach)\b"
+    # elliptical: "twenty agreements, the EU's included"
+    r"|^(?:'s|\u2019s|')(?:\s+(?:included|too|as well|also)\b|\s*[,.;)])")
 _SCENE_WINDOW = 40  # characters from the start of a sentence where a scene-setting date stands
 # "the Polish press", "Lithuanian media": a demonym on a source of news, not the state acting.
 _NEWS_SOURCE_AFTER = re.compile(r"^[\s-]+(?:press|media|radio|television|tv|newspapers?|outlets?|broadcasters?|news|"
@@ -325,7 +330,42 @@ def assign(facts: SentenceFacts, triggers: list[Trigger], parties: list[PartyRef
         trigger = _governing(text, party, triggers, relatives, parties, clauses)
         if trigger is not None:
             pairs.append((party, trigger))
+            other = _other_family(text, party, trigger, triggers, parties, clauses)
+            if other is not None:
+                pairs.append((party, other))
     return pairs
+
+
+def _other_family(text: str, party: PartyRef, chosen: Trigger, triggers: list[Trigger], parties: list[PartyRef],
+                  clauses: _Clauses) -> Trigger | None:
+    """A party can hold a status in each family: "Greece and Cyprus, both supporters of the
+    declaration, are negotiating bilateral texts". The other family's trigger counts when it is
+    close and no other party stands between it and this one."""
+    clause = clauses.id(party.start)
+    others = [t for t in triggers if t.family != chosen.family and clauses.id(t.start) == clause
+              and (t.takes == "any" or t.end <= party.start) and _distance(t, party) <= 80]
+    same_list = _list_of(text, party, parties)
+    for trigger in sorted(others, key=lambda t: _distance(t, party)):
+        lo, hi = (party.end, trigger.start) if party.end <= trigger.start else (trigger.end, party.start)
+        if not any(lo <= p.start < hi for p in parties if p not in same_list):
+            return trigger
+    return None
+
+
+def _list_of(text: str, party: PartyRef, parties: list[PartyRef]) -> set[PartyRef]:
+    """The coordinated list a party belongs to ("Greece and Cyprus"): neighbours joined by list glue."""
+    ordered = sorted(parties, key=lambda p: p.start)
+    i = ordered.index(party)
+    group = {party}
+    for step in (-1, 1):
+        j = i
+        while 0 <= j + step < len(ordered):
+            a, b = (ordered[j + step], ordered[j]) if step < 0 else (ordered[j], ordered[j + step])
+            if not _LIST_GLUE.match(text[a.end:b.start]):
+                break
+            j += step
+            group.add(ordered[j])
+    return group
 
 
 def _governing(text: str, party: PartyRef, triggers: list[Trigger], relatives: list[re.Match],

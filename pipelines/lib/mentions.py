@@ -98,6 +98,8 @@ _ACTOR_AFTER = re.compile(
     r"backs|back|supports|support|pledge|commit|welcome|want|plan|hope|seek|\w+ed)\b)")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|to|from|near|outside|via|into|towards?|around|across|through|visited|visiting|"
                            r"visit|reached|left|leaving|leave|arrived|arriving|flew|travelled|traveled|returned)\s+)$", re.I)
+# "in Berlin and Paris": the second capital shares the first one's preposition.
+_COORDINATED_PLACE = re.compile(r"\b(?:in|at|to|from|near|outside|via|into|across)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
 # "talks with Vilnius", "an agreement between Kyiv and Warsaw": the capital is the counterpart.
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between)\s+(?:(?:[A-Z][\w'-]+|the)\s+and\s+)?$")
 _LANGUAGE_BEFORE = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|translated|translation)\s+$", re.I)
@@ -150,7 +152,7 @@ def _is_actor(text: str, start: int, end: int) -> bool:
     A capital after a place preposition ('talks in Washington') is a place. 'Warsaw and Kyiv
     agree' counts both capitals: the coordinated one inherits the verb of the pair.
     """
-    if _PLACE_BEFORE.search(text, max(0, start - 20), start):
+    if _PLACE_BEFORE.search(text, max(0, start - 20), start) or _COORDINATED_PLACE.search(text, max(0, start - 50), start):
         return False
     if _PARTNER_BEFORE.search(text, max(0, start - 30), start):
         return True

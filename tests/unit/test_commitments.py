@@ -168,3 +168,17 @@ def test_adding_names_to_the_declaration_is_joining():
 def test_a_possessive_country_on_a_thing_is_not_an_actor():
     assert pairs("Three countries concluded security agreements as Russia's invasion entered its third year.") == set()
     assert pairs("Canada's prime minister signed a security agreement.") == {("CA", "signed")}
+
+
+def test_a_party_can_hold_a_status_in_each_family():
+    got = pairs("Malta and Cyprus, both supporters of the declaration, are negotiating security agreements.")
+    assert got == {("MT", "supporter"), ("CY", "supporter"), ("MT", "negotiating"), ("CY", "negotiating")}
+
+
+def test_acceding_needs_no_object_unless_it_is_another_body():
+    assert pairs("The declaration now includes Albania, which acceded in August.") == {("AL", "declaration_joined")}
+    assert pairs("Croatia acceded to the EU in 2013.") == set()
+
+
+def test_the_eus_included_in_a_count_of_agreements():
+    assert pairs("Ukraine now has twenty-five such agreements, the EU's included.") == {("EU", "signed")}

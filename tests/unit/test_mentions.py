@@ -60,3 +60,7 @@ def test_a_country_first_name_inside_a_person_span_is_skipped():
     text = "Party leader Jordan Bardella spoke."
     start = text.index("Jordan")
     assert codes(text, excluded=[(start, start + len("Jordan Bardella"))]) == []
+
+
+def test_a_capital_coordinated_with_a_place_is_a_place():
+    assert codes("Supporters in Berlin and Paris say the aid is locked in.") == []
