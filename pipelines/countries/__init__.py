@@ -14,9 +14,9 @@ from typing import Iterable, NamedTuple
 
 from pipelines.countries import tables
 from pipelines.countries.keys import key
-from pipelines.countries.resolver import MEMO_LIMIT, Resolution, resolve_new
+from pipelines.countries.resolver import MEMO_LIMIT, Resolution, code_of, resolve_new
 
-__all__ = ["Resolution", "TextAlias", "alias_rows", "country_rows", "deny_rows", "key", "resolve",
+__all__ = ["Resolution", "TextAlias", "alias_rows", "clear_cache", "country_rows", "deny_rows", "key", "resolve",
            "resolve_many", "text_aliases", "to_iso2", "to_iso2_many"]
 
 _memo: dict[str, Resolution] = {}
@@ -43,7 +43,7 @@ def to_iso2(name: str) -> str | None:
         pass
     if len(_iso2_memo) >= MEMO_LIMIT:
         _iso2_memo.clear()
-    code = _iso2_memo[name] = resolve(name).iso2
+    code = _iso2_memo[name] = code_of(name) if isinstance(name, str) else None
     return code
 
 
@@ -59,6 +59,15 @@ def to_iso2_many(names: Iterable[str]) -> list[str | None]:
     names = list(names)
     answers = {n: to_iso2(n) for n in dict.fromkeys(names)}
     return [answers[n] for n in names]
+
+
+def clear_cache() -> None:
+    """Forget every memoised answer (the loaded tables stay): for benchmarks of first-seen names."""
+    from pipelines.countries import resolver
+
+    _memo.clear()
+    _iso2_memo.clear()
+    resolver.clear_hits()
 
 
 def _not_a_string(value: object) -> Resolution:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipelines.countries.keys import key
+from pipelines.countries.resolver import rank
 from pipelines.countries.tables import ALIAS_COLUMNS
 from pipelines.countries.translit import SYSTEMS, romanisations
 
@@ -31,8 +32,6 @@ LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "
 # Codes that are safe to match case-sensitively in running prose; other codes ("CAN", "AND", "IT") are not.
 PROSE_CODES = frozenset({"US", "USA"})
 COUNTRY_COLUMNS = ("iso2", "iso3", "numeric", "name", "official_name", "recognition", "source")
-# Order in which sources win when the same (alias, iso2) pair comes from several of them.
-KIND_ORDER = ("name", "official_name", "common_name", "alpha2", "alpha3", "numeric", "cldr")
 
 
 class BuildError(Exception):
@@ -98,6 +97,32 @@ def iso_aliases(countries: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows
 
 
+def iso_translations() -> list[dict[str, str]]:
+    """The ISO names, official names and common names translated by Debian iso-codes (shipped with
+    pycountry as gettext catalogues) into LANGUAGES: official names in Polish, Ukrainian, Russian,
+    German, French... that CLDR does not have ("Republika Federalna Niemiec")."""
+    import gettext
+
+    import pycountry
+
+    src = f"iso-codes translations via pycountry {_version('pycountry')}"
+    rows = []
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        try:
+            catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue  # no catalogue for this language
+        for c in pycountry.countries:
+            for kind in ("name", "official_name", "common_name"):
+                english = getattr(c, kind, None)
+                translated = catalogue.gettext(english) if english else None
+                if translated and translated != english:
+                    rows.append(_row(translated, c.alpha_2, kind, lang, True, f"{src}, locale {lang}"))
+    return rows
+
+
 def cldr_aliases(codes: set[str]) -> list[dict[str, str]]:
     """CLDR territory names in LANGUAGES, and each territory's name in its own official languages."""
     from babel import Locale
@@ -123,11 +148,11 @@ def cldr_aliases(codes: set[str]) -> list[dict[str, str]]:
     return rows
 
 
-def translit_aliases(cldr_rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Romanisations of the uk and ru CLDR names by every system in `translit.SYSTEMS`."""
+def translit_aliases(named_rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Romanisations of the uk and ru names by every system in `translit.SYSTEMS`."""
     rows = []
-    for r in cldr_rows:
-        if r["lang"] not in ("uk", "ru") or r["kind"] != "cldr":
+    for r in named_rows:
+        if r["lang"] not in ("uk", "ru"):
             continue
         for system, rom in romanisations(r["alias"], r["lang"]).items():
             rows.append(_row(rom, r["iso2"], f"translit_{system}", f"{r['lang']}-Latn", True,
@@ -170,7 +195,7 @@ def override_aliases(overrides: list[dict[str, str]], rows: list[dict[str, str]]
             continue
         prose = o["prose"] != "false"
         added.append(_row(o["alias"], o["iso2"], o["kind"], o["lang"], prose, o["source"]))
-        if o["lang"] in ("uk", "ru"):
+        if o["lang"] in ("uk", "ru") and o["kind"] != "abbreviation":  # "ЦАР" is not "Tsar"
             for system, rom in romanisations(o["alias"], o["lang"]).items():
                 added.append(_row(rom, o["iso2"], f"translit_{system}", f"{o['lang']}-Latn", prose,
                                   f"generated: {system} romanisation of override {o['alias']!r}"))
@@ -183,7 +208,7 @@ def _row(alias: str, iso2: str, kind: str, lang: str, prose: bool, source: str) 
 
 
 def dedupe(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """One row per (alias, iso2, kind, lang); the first source wins. Rows with an empty key go."""
+    """One row per (alias, iso2, kind, lang), rows with an empty key dropped, sorted by code and key."""
     seen = set()
     out = []
     for r in rows:
@@ -192,9 +217,42 @@ def dedupe(rows: list[dict[str, str]]) -> list[dict[str, str]]:
             continue
         seen.add(ident)
         out.append(r)
-    order = {k: i for i, k in enumerate(KIND_ORDER)}
-    return sorted(out, key=lambda r: (r["iso2"], r["key"], order.get(r["kind"], len(order)),
-                                      r["kind"], r["lang"], r["alias"]))
+    # Within a key the row that speaks for it at run time comes first (resolver.rank).
+    return sorted(out, key=lambda r: (r["iso2"], r["key"], rank(r["kind"]), r["kind"], r["lang"], r["alias"]))
+
+
+def confusables(aliases: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Names in languages outside fuzzy.FUZZY_LANGUAGES that are one edit from a name of another
+    country in those languages: Latvian "Nigēra" (Niger) is what an English typist writes for
+    Nigeria. An exact hit skips the fuzzy safeguards, so such names would turn typos into wrong
+    codes; the build leaves them out and lists them. A name that a major language also uses for the
+    same country ("Iran") stays: leaving it out would change nothing."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    from pipelines.countries.fuzzy import FUZZY_LANGUAGES
+    from pipelines.countries.keys import compact
+
+    major: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    major_keys = set()
+    for r in aliases:
+        if r["lang"] in FUZZY_LANGUAGES:
+            c = compact(r["alias"])
+            major[len(c)][c].add(r["iso2"])
+            major_keys.add(r["key"])
+    out = []
+    for r in aliases:
+        if r["lang"] in FUZZY_LANGUAGES or not r["lang"] or r["key"] in major_keys:
+            continue
+        c = compact(r["alias"])
+        if len(c) < 4:
+            continue
+        near = {c2: codes for n in (len(c) - 1, len(c), len(c) + 1) for c2, codes in major[n].items()}
+        for c2, _, _ in process.extract(c, list(near), scorer=OSA.distance, score_cutoff=1, limit=None):
+            if near[c2] - {r["iso2"]}:
+                out.append({**r, "confused_with": f"{c2} ({', '.join(sorted(near[c2]))})"})
+                break
+    return out
 
 
 def collisions(aliases: list[dict[str, str]], deny: list[dict[str, str]]) -> list[str]:
@@ -218,9 +276,14 @@ def build() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """The country table and the alias table, or BuildError listing what needs a decision."""
     countries = country_table(read_csv("recognition.csv"))
     codes = {c["iso2"] for c in countries}
-    cldr = cldr_aliases(codes)
-    rows = iso_aliases(countries) + cldr + translit_aliases(cldr)
+    named = cldr_aliases(codes) + iso_translations()
+    rows = iso_aliases(countries) + named + translit_aliases(named)
     aliases = dedupe(override_aliases(read_csv("overrides.csv"), rows, codes))
+    confused = confusables(aliases)
+    dropped = {(r["alias"], r["iso2"], r["kind"], r["lang"]) for r in confused}
+    aliases = [r for r in aliases if (r["alias"], r["iso2"], r["kind"], r["lang"]) not in dropped]
+    for line in sorted({f"{r['alias']!r} {r['iso2']} ({r['lang']}) ~ {r['confused_with']}" for r in confused}):
+        print(f"left out (confusable): {line}", file=sys.stderr)
     problems = collisions(aliases, read_csv("deny.csv"))
     if problems:
         raise BuildError(f"{len(problems)} key(s) need a decision in overrides.csv or deny.csv:\n  "

@@ -32,25 +32,24 @@ _NON_WORD = re.compile(r"[\W_]+")
 # Words that carry no identity in a country name.
 STOPWORDS = frozenset({"the", "of", "and"})
 
-# Dataset abbreviations and their long forms fold to one token (both sides of the lookup use it).
+# Long forms fold to one token on both sides of the lookup ("Republic" and "Rep." -> "rep").
 CANONICAL = {
-    "rep": "rep", "repub": "rep", "republic": "rep",
-    "dem": "dem", "democratic": "dem",
-    "fed": "fed", "federal": "fed", "federated": "fed", "federation": "fed",
-    "st": "saint", "saint": "saint",
-    "sts": "states", "states": "states",
-    "is": "islands", "isl": "islands", "isls": "islands", "isds": "islands",
-    "island": "islands", "islands": "islands",
-    "people": "peoples", "peoples": "peoples",
-    "n": "north", "s": "south", "e": "east", "w": "west",
+    "republic": "rep", "repub": "rep", "democratic": "dem", "federal": "fed", "federated": "fed",
+    "federation": "fed", "saint": "saint", "states": "states", "island": "islands",
+    "people": "peoples", "northern": "north", "western": "west", "eastern": "east",
 }
-# Abbreviations that stand for several words.
-EXPANSIONS = {
-    "pdr": ("peoples", "dem", "rep"),
-    "dpr": ("dem", "peoples", "rep"),
-    "dr": ("dem", "rep"),
-    "rb": ("bolivarian", "rep"),
-    "fyr": ("former", "yugoslav", "rep"),
+# "southern" stays: "Southern Africa" is a region, "South Africa" a country.
+# Dataset abbreviations. They apply only inside a name of two or more words, because alone they
+# are codes: "IS" is Iceland, not "Islands"; "FR" is France, not "French"; "PR" is Puerto Rico.
+ABBREVIATIONS = {
+    "rep": ("rep",), "dem": ("dem",), "fed": ("fed",),
+    "st": ("saint",), "sts": ("states",), "is": ("islands",), "isl": ("islands",),
+    "isls": ("islands",), "isds": ("islands",), "fr": ("french",), "br": ("british",),
+    "eq": ("equatorial",), "cent": ("central",), "afr": ("african",), "utd": ("united",),
+    "ter": ("territory",), "terr": ("territory",), "n": ("north",), "s": ("south",),
+    "e": ("east",), "w": ("west",), "neth": ("netherlands",), "herz": ("herzegovina",),
+    "pdr": ("peoples", "dem", "rep"), "dpr": ("dem", "peoples", "rep"), "pr": ("peoples", "rep"),
+    "dr": ("dem", "rep"), "rb": ("bolivarian", "rep"), "fyr": ("former", "yugoslav", "rep"),
 }
 
 
@@ -65,34 +64,42 @@ def fold(text: str) -> str:
     return _APOSTROPHES.sub("", s.replace("&", " and "))
 
 
+_SINGLE_LETTERS = re.compile(r"\b[a-z](?: [a-z])+\b")
+
+
 def words(text: str) -> list[str]:
-    """The folded words of `text` in their written order, abbreviations canonicalised.
+    """The folded words of `text` in their written order, abbreviations canonicalised."""
+    return folded_words(fold(text))
+
+
+def folded_words(folded: str) -> list[str]:
+    """`words` of an already folded text.
 
     Runs of single letters are joined first ("U.S.A." -> "usa", "U. K." -> "uk"), so that the
-    compass abbreviations ("S. Korea") only apply to a lone letter.
+    compass abbreviations ("S. Korea") only apply to a lone letter. A one-word name is returned
+    as folded: its canonical forms and abbreviations are only applied inside longer names.
     """
-    raw = _NON_WORD.sub(" ", fold(text)).split()
-    joined: list[str] = []
-    run: list[str] = []
-    for w in raw + [""]:
-        if len(w) == 1 and w.isascii() and w.isalpha():
-            run.append(w)
-            continue
-        if run:
-            joined.append("".join(run) if len(run) > 1 else run[0])
-            run = []
-        if w:
-            joined.append(w)
+    spaced = _NON_WORD.sub(" ", folded).strip()
+    if " " in spaced:
+        spaced = _SINGLE_LETTERS.sub(lambda m: m.group().replace(" ", ""), spaced)
+    joined = [w for w in spaced.split() if w not in STOPWORDS]
+    if len(joined) < 2:
+        return joined
     out: list[str] = []
     for w in joined:
-        if w in STOPWORDS:
-            continue
-        expansion = EXPANSIONS.get(w)
-        if expansion:
-            out.extend(expansion)
-        else:
-            out.append(CANONICAL.get(w, w))
+        out.extend(ABBREVIATIONS.get(w) or (CANONICAL.get(w, w),))
     return out
+
+
+def compact(name: str) -> str:
+    """Folded letters and digits in written order, nothing else ("Côte d'Ivoire" -> "cotedivoire"):
+    the form the fuzzy fallback compares, so that a missing space is one edit, not a new word."""
+    return compact_folded(fold(name))
+
+
+def compact_folded(folded: str) -> str:
+    """`compact` of an already folded text."""
+    return _NON_WORD.sub("", folded)
 
 
 def key(name: str) -> str:

@@ -108,3 +108,38 @@ def test_resolve_many_resolves_each_distinct_value_once(monkeypatch):
 def test_non_string_input_is_unresolved():
     assert resolve(None).iso2 is None
     assert to_iso2(float("nan")) is None
+
+
+def test_forms_of_government_resolve_through_the_name_they_contain():
+    assert to_iso2("Commonwealth of Australia") == "AU"
+    assert to_iso2("Oriental Republic of Uruguay") == "UY"
+    assert to_iso2("Republic of the Union of Myanmar") == "MM"
+    assert to_iso2("Swaziland, Kingdom of") == "SZ"
+    assert to_iso2("Republic of Abkhazia") is None  # the name inside is denied
+    # "democratic" tells the Congos and the Koreas apart, so it is not a form of government
+    assert to_iso2("Democratic Republic of Ruritania") is None
+
+
+def test_null_markers_are_not_namibia():
+    assert to_iso2("NA") == "NA"
+    for name in ["N/A", "n/a", "NaN", "null", "-"]:
+        assert to_iso2(name) is None
+
+
+def test_demonyms_are_denied_with_their_country():
+    r = resolve("Danish")
+    assert (r.iso2, r.method, r.reason, r.parent) == (None, "deny", "demonym", "DK")
+    assert resolve("Congolese").parent is None  # two Congos
+
+
+def test_un_designations_and_footnote_texts_keep_the_name():
+    assert to_iso2("Kosovo under UNSC resolution 1244") == "XK"
+    assert to_iso2("Kosovo (as defined by UN Security Council Resolution 1244)") == "XK"
+    assert to_iso2("Kosovo*: This designation is without prejudice to positions on status") == "XK"
+
+
+def test_a_qualifier_that_names_the_same_country_is_fine_another_is_not():
+    assert to_iso2("Palestinian Territories (West Bank and Gaza)") == "PS"
+    assert to_iso2("Bolivia (Plurin. State of)") == "BO"
+    assert to_iso2("Cyprus (northern part)") is None
+    assert to_iso2("Sudan (former)") is None
