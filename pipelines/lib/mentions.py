@@ -63,9 +63,10 @@ def default_gazetteer() -> Gazetteer:
     """All surface forms, in precedence order (the first entry for a surface wins).
 
     EU names; reviewed blockers; the normaliser's prose-safe country aliases; capitals and seats
-    (kept only as actors); demonyms; then the normaliser's denied forms: UK constituent countries
-    map to GB as the guidelines ask, every other denied form (a US state, a region, a group) blocks
-    the country name inside it.
+    (kept only as actors); demonyms (the normaliser's, plus plurals and combining forms from
+    data/demonyms.csv); then the normaliser's other denied forms: UK constituent countries map to
+    GB as the guidelines ask, every other denied form (a US state, a region, a group) blocks the
+    country name inside it.
     """
     from pipelines.countries import text_aliases
 
@@ -73,14 +74,16 @@ def default_gazetteer() -> Gazetteer:
     entries += [_Entry(b["phrase"], None, "blocker") for b in _read_csv("blockers.csv")]
     entries += [_Entry(a.text, a.iso2, "name") for a in text_aliases() if a.iso2]
     entries += [_Entry(c["name"], c["iso2"], c["kind"]) for c in _read_csv("capitals.csv")]
+    denied = [a for a in text_aliases(include_denied=True) if a.iso2 is None]
+    entries += [_Entry(a.text, a.parent, "demonym") for a in denied if a.reason == "demonym" and a.parent]
     entries += [_Entry(d["demonym"], d["iso2"], "demonym") for d in _read_csv("demonyms.csv")]
-    for alias in text_aliases(include_denied=True):
+    for alias in denied:
         # Capitals are handled above; combined entities ("Serbia and Croatia") name two countries in prose.
-        if alias.iso2 is None and alias.reason not in ("capital_city", "ambiguous") \
-                and not re.search(r" and |&|\u2013|-", alias.text):
-            code = alias.parent if alias.reason == "uk_constituent_country" else None
-            surface = alias.text[4:] if alias.text.startswith("the ") else alias.text
-            entries.append(_Entry(surface, code, "name" if code else "blocker"))
+        if alias.reason in ("capital_city", "ambiguous") or re.search(r" and |&|\u2013|-", alias.text):
+            continue
+        code = alias.parent if alias.reason == "uk_constituent_country" else None
+        surface = alias.text[4:] if alias.text.startswith("the ") else alias.text
+        entries.append(_Entry(surface, code, "name" if code else "blocker"))
     return Gazetteer(entries)
 
 
