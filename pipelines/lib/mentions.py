@@ -17,7 +17,7 @@ from pathlib import Path
 
 import ahocorasick_rs
 
-MENTION_METHODS = ("name", "demonym", "capital", "seat")
+MENTION_METHODS = ("name", "demonym", "capital", "seat", "fuzzy")
 DATA_DIR = Path(__file__).with_name("data")
 EU_SURFACES = ("European Union", "EU", "E.U.", "European Council", "European Commission")
 
@@ -118,14 +118,36 @@ def find_country_mentions(text: str, gazetteer: Gazetteer | None = None,
     """
     gazetteer = gazetteer or default_gazetteer()
     out: list[Mention] = []
+    covered = list(excluded)
     for entry, start, end in gazetteer.raw_matches(text):
-        if entry.code is None or not _word_bounded(text, start, end, entry):
+        if not _word_bounded(text, start, end, entry):
             continue
-        if any(a <= start and end <= b for a, b in excluded):
+        covered.append((start, end))
+        if entry.code is None or any(a <= start and end <= b for a, b in excluded):
             continue
         if not _counts_in_context(text, start, end, entry):
             continue
         out.append(Mention(start, end, text[start:end], entry.code, entry.method))
+    out += _spelled_differently(text, covered)
+    return sorted(out, key=lambda m: m.char_start)
+
+
+_CAPITALISED_WORD = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de\u0100-\u017f\u0400-\u042f][^\W\d_]{4,}(?![\w-])")
+
+
+def _spelled_differently(text: str, covered: list[tuple[int, int]]) -> list[Mention]:
+    """Capitalised words the gazetteer does not know that the normaliser resolves: misspellings
+    ("Germnay", by its fuzzy matcher with a score threshold and a margin) and names it knows but
+    does not trust in running prose. Person names and places stay unresolved there."""
+    from pipelines.countries import resolve
+
+    out = []
+    for m in _CAPITALISED_WORD.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in covered):
+            continue
+        answer = resolve(m.group())
+        if answer.iso2 is not None:
+            out.append(Mention(m.start(), m.end(), m.group(), answer.iso2, "fuzzy" if answer.method == "fuzzy" else "name"))
     return out
 
 

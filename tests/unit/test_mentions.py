@@ -64,3 +64,8 @@ def test_a_country_first_name_inside_a_person_span_is_skipped():
 
 def test_a_capital_coordinated_with_a_place_is_a_place():
     assert codes("Supporters in Berlin and Paris say the aid is locked in.") == []
+
+
+def test_misspellings_resolve_through_the_normaliser_and_people_do_not():
+    got = codes("Talks with Germnay went on; Rutte met Sunak in Lviv. Kosova agreed.")
+    assert got == [("Germnay", "DE", "fuzzy"), ("Kosova", "XK", "name")]
