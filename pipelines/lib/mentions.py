@@ -17,7 +17,7 @@ from pathlib import Path
 
 import ahocorasick_rs
 
-MENTION_METHODS = ("name", "demonym", "capital", "seat", "fuzzy")
+MENTION_METHODS = ("name", "demonym", "capital", "seat")
 DATA_DIR = Path(__file__).with_name("data")
 EU_SURFACES = ("European Union", "EU", "E.U.", "European Council", "European Commission")
 
@@ -72,7 +72,7 @@ def default_gazetteer() -> Gazetteer:
 
     entries = [_Entry(s, "EU", "name") for s in EU_SURFACES]
     entries += [_Entry(b["phrase"], None, "blocker") for b in _read_csv("blockers.csv")]
-    entries += [_Entry(a.text, a.iso2, "name") for a in text_aliases() if a.iso2]
+    entries += [_Entry(text, code, "name") for text, code in _scannable_aliases()]
     entries += [_Entry(c["name"], c["iso2"], c["kind"]) for c in _read_csv("capitals.csv")]
     denied = [a for a in text_aliases(include_denied=True) if a.iso2 is None]
     entries += [_Entry(a.text, a.parent, "demonym") for a in denied if a.reason == "demonym" and a.parent]
@@ -85,6 +85,25 @@ def default_gazetteer() -> Gazetteer:
         surface = alias.text[4:] if alias.text.startswith("the ") else alias.text
         entries.append(_Entry(surface, code, "name" if code else "blocker"))
     return Gazetteer(entries)
+
+
+# Languages whose names of countries appear in this corpus's English text (translated and quoted
+# Polish, Ukrainian, Russian, German and French sources); other languages' names collide with
+# English words and given names ("Dania", "Hana") far more often than they occur.
+_SCANNED_LANGS = {None, "en", "pl", "de", "fr", "uk", "ru", "uk-Latn", "ru-Latn"}
+# Reviewed overrides (endonyms, designations, historical names ...) are scanned in any language.
+_REVIEWED_KINDS = {"short", "abbreviation", "dataset_style", "historical", "variant", "designation", "endonym", "exonym"}
+
+
+def _scannable_aliases() -> list[tuple[str, str]]:
+    """(surface, code) of prose-safe aliases in a scanned language or from a reviewed override,
+    minus the reviewed exclusions; sorted, so the automaton is the same on every machine."""
+    from pipelines.countries import alias_rows
+
+    excluded = {row["alias"] for row in _read_csv("scanner_exclusions.csv")}
+    return sorted({(r["alias"], r["iso2"]) for r in alias_rows()
+                   if r["prose"] and r["alias"] not in excluded
+                   and (r["lang"] in _SCANNED_LANGS or r["kind"] in _REVIEWED_KINDS)})
 
 
 # Combining forms ("Franco-") count only before a hyphen; they are listed in demonyms.csv.
@@ -118,37 +137,17 @@ def find_country_mentions(text: str, gazetteer: Gazetteer | None = None,
     """
     gazetteer = gazetteer or default_gazetteer()
     out: list[Mention] = []
-    covered = list(excluded)
     for entry, start, end in gazetteer.raw_matches(text):
-        if not _word_bounded(text, start, end, entry):
+        if entry.code is None or not _word_bounded(text, start, end, entry):
             continue
-        covered.append((start, end))
-        if entry.code is None or any(a <= start and end <= b for a, b in excluded):
+        if any(a <= start and end <= b for a, b in excluded):
             continue
         if not _counts_in_context(text, start, end, entry):
             continue
         out.append(Mention(start, end, text[start:end], entry.code, entry.method))
-    out += _spelled_differently(text, covered)
-    return sorted(out, key=lambda m: m.char_start)
-
-
-_CAPITALISED_WORD = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de\u0100-\u017f\u0400-\u042f][^\W\d_]{4,}(?![\w-])")
-
-
-def _spelled_differently(text: str, covered: list[tuple[int, int]]) -> list[Mention]:
-    """Capitalised words the gazetteer does not know that the normaliser resolves: misspellings
-    ("Germnay", by its fuzzy matcher with a score threshold and a margin) and names it knows but
-    does not trust in running prose. Person names and places stay unresolved there."""
-    from pipelines.countries import resolve
-
-    out = []
-    for m in _CAPITALISED_WORD.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in covered):
-            continue
-        answer = resolve(m.group())
-        if answer.iso2 is not None:
-            out.append(Mention(m.start(), m.end(), m.group(), answer.iso2, "fuzzy" if answer.method == "fuzzy" else "name"))
     return out
+
+
 
 
 def _word_bounded(text: str, start: int, end: int, entry: _Entry) -> bool:

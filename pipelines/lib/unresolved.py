@@ -1,8 +1,13 @@
-"""Country-like strings in running text that the normaliser could not resolve.
+"""Country-like strings in running text that did not become a country mention, for review.
 
-A string is country-like when it is built the way state names are ("Republic of X",
-"Kingdom of X", "X Republic", "Federation of X", "Islands") or when the fuzzy matcher finds a
-country name close to a capitalised word. They are reported for review, never guessed.
+Two kinds are reported, never guessed into a code:
+
+* strings built the way state names are ("Republic of X", "Kingdom of X", "X Republic",
+  "Federation of X", "X Islands") that the normaliser cannot resolve;
+* capitalised words that the normaliser's fuzzy matcher takes for a misspelled country
+  ("Germnay"). In prose these are as often given names ("Romana", "Indira"), so they are listed
+  with the candidate code rather than counted as mentions: an unresolved name is better than a
+  wrong code.
 """
 from __future__ import annotations
 
@@ -16,21 +21,34 @@ _STATE_LIKE = re.compile(
     r"\b(?:(?:Democratic |People's |Federal |Islamic |Socialist |United )?(?:Republic|Kingdom|Federation|Principality|"
     r"Grand Duchy|Sultanate|Emirate|Commonwealth|State|Confederation) of (?:the )?" + _CAP + r"(?: " + _CAP + r")?"
     r"|" + _CAP + r" (?:Republic|Federation|Islands))\b")
+_LONE_CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de\u0100-\u017f][^\W\d_]{5,}(?![\w-])(?! [A-Z])")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'\u2019-]*\s$")
 
 
 def find_unresolved(text: str, mentions: list[Mention], excluded: list[tuple[int, int]]) -> list[dict]:
-    """Rows (surface, n_mentions, first_char_start, reason, best_candidate) for the document."""
+    """Rows (surface, n_mentions, first_char_start, reason, best_candidate) for one document."""
     covered = [(m.char_start, m.char_end) for m in mentions] + list(excluded)
     found: dict[str, dict] = {}
     for m in _STATE_LIKE.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in covered):
+        if _overlaps(m, covered):
             continue
-        surface = m.group()
-        answer = resolve(surface)
-        if answer.iso2 is not None:
-            continue
-        row = found.setdefault(surface, dict(surface=surface, n_mentions=0, first_char_start=m.start(),
-                                             reason=f"{answer.method}: {answer.reason}" if answer.reason else answer.method,
-                                             best_candidate=getattr(answer, "parent", None)))
-        row["n_mentions"] += 1
-    return list(found.values())
+        answer = resolve(m.group())
+        if answer.iso2 is None:
+            _count(found, m, f"{answer.method}: {answer.reason}", None)
+    for m in _LONE_CAPITALISED.finditer(text):
+        if _overlaps(m, covered) or _CAPITALISED_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # part of a longer name ("Marta Kowalska")
+        answer = resolve(m.group())
+        if answer.method == "fuzzy" and answer.iso2 is not None:
+            _count(found, m, f"possible misspelling: {answer.reason}", answer.iso2)
+    return sorted(found.values(), key=lambda row: row["first_char_start"])
+
+
+def _overlaps(m: re.Match, covered: list[tuple[int, int]]) -> bool:
+    return any(a < m.end() and m.start() < b for a, b in covered)
+
+
+def _count(found: dict[str, dict], m: re.Match, reason: str, candidate: str | None) -> None:
+    row = found.setdefault(m.group(), dict(surface=m.group(), n_mentions=0, first_char_start=m.start(),
+                                           reason=reason, best_candidate=candidate))
+    row["n_mentions"] += 1
