@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from pipelines.lib.vocab import AGREEMENT_STATUSES, DECLARATION_STATUSES
 
@@ -66,6 +67,7 @@ class Trigger:
     family: str  # agreement | declaration
     takes: str  # any | after (parties must follow the trigger: "talks with", "agreed by")
     negated: bool
+    phrase: str = ""  # the words of the trigger as written
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,13 @@ _ATTRIBUTIVE_EU = re.compile(r"^\s+(?:summit|member|members|leaders|level|countr
                              r"institutions|partners|allies|budget|facility)\b", re.I)
 
 
+@lru_cache(maxsize=8192)
+def _clauses(text: str) -> "_Clauses":
+    return _Clauses(text)
+
+
 class _Clauses:
-    """Clause boundaries of one sentence."""
+    """Clause boundaries of one sentence (built once per sentence text, see `_clauses`)."""
 
     def __init__(self, text: str):
         self.breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text)]
@@ -204,13 +211,14 @@ class _Clauses:
 
 
 # ------------------------------------------------------------------------------- triggers
-def find_triggers(text: str, context: str = "", table: bool = False) -> list[Trigger]:
+@lru_cache(maxsize=8192)
+def find_triggers(text: str, context: str = "", table: bool = False) -> tuple[Trigger, ...]:
     """Status phrases in one sentence, non-overlapping (earlier patterns win).
 
     `context` is the line that introduces a list or table item; a table row needs no agreement
     word of its own (its header and caption give it).
     """
-    clauses = _Clauses(text)
+    clauses = _clauses(text)
     found: list[Trigger] = []
     taken: list[tuple[int, int]] = []
     for status, family, takes, pattern in _TRIGGERS:
@@ -225,9 +233,9 @@ def find_triggers(text: str, context: str = "", table: bool = False) -> list[Tri
             negated = bool(_NEGATION.search(before) or _HYPOTHETICAL.search(before) and status != "negotiating")
             if status == "supporter" and _founding_act(text, m.start(), clauses):
                 status = "declaration_founder"
-            found.append(Trigger(m.start(), m.end(), status, family, takes, negated))
+            found.append(Trigger(m.start(), m.end(), status, family, takes, negated, m.group()))
             taken.append((m.start(), m.end()))
-    return sorted(found, key=lambda t: t.start)
+    return tuple(sorted(found, key=lambda t: t.start))
 
 
 _DECLARATION_WORD = re.compile(r"\b(?:declaration|framework|initiative|guarantees|G7|G-7|Group of Seven)\b", re.I)
@@ -290,7 +298,7 @@ def eligible_parties(facts: SentenceFacts, triggers: list[Trigger]) -> list[Part
     """Parties that can take a status: not Ukraine, not a place, not inside a comparison,
     not a person who is only reported as speaking."""
     text = facts.text
-    clauses = _Clauses(text)
+    clauses = _clauses(text)
     out = []
     for party in facts.parties:
         if party.code == "UA":
@@ -323,7 +331,7 @@ def _in_comparison(text: str, party: PartyRef, triggers: list[Trigger], clauses:
 def assign(facts: SentenceFacts, triggers: list[Trigger], parties: list[PartyRef]) -> list[tuple[PartyRef, Trigger]]:
     """Give each party the trigger that governs it (or none)."""
     text = facts.text
-    clauses = _Clauses(text)
+    clauses = _clauses(text)
     relatives = list(_RELATIVE.finditer(text))
     pairs = []
     for party in parties:
@@ -420,24 +428,34 @@ def _distance(trigger: Trigger, party: PartyRef) -> int:
 
 
 # ------------------------------------------------------------------------------- sentences
-def sentence_commitments(facts: SentenceFacts, previous: SentenceFacts | None,
-                         declaration_date: DatedSpan | None, intro: SentenceFacts | None = None) -> list[Commitment]:
-    """Commitments stated by one sentence (before document-level supersession).
+def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
+                   intro: SentenceFacts | None = None) -> tuple[tuple[PartyRef, Trigger], ...]:
+    """(party, trigger) pairs one sentence states, before any date is attached.
 
-    `previous` is the sentence before (same paragraph: parties for "the two leaders", inherited
-    dates); `intro` is the line introducing a list or table when `facts` is one of its items.
+    `previous` is the sentence before (its parties serve "the two leaders ..."); `intro` is the
+    line introducing a list or table when `facts` is one of its items. A sentence that names no
+    party and does not refer back to the parties of the sentence before states nothing, and is
+    not searched for triggers at all.
     """
+    anaphoric = (not facts.parties and previous is not None and previous.parties
+                 and previous.line_no == facts.line_no and _ANAPHORIC_SUBJECT.match(facts.text))
+    if not facts.parties and not anaphoric:
+        return ()
     is_item = facts.kind in _LIST_KINDS and intro is not None
     triggers = find_triggers(facts.text, context=intro.text if is_item else "", table=facts.kind == "table_row")
-    parties = eligible_parties(facts, triggers)
-    if is_item and parties and not [t for t in triggers if not t.negated]:
-        pairs = _from_intro(intro, parties)
-    elif not parties and triggers and previous is not None and previous.line_no == facts.line_no \
-            and _ANAPHORIC_SUBJECT.match(facts.text):
+    if anaphoric:
         first = next((t for t in triggers if not t.negated), None)
-        pairs = [(p, first) for p in eligible_parties(previous, [])] if first else []
-    else:
-        pairs = assign(facts, triggers, parties)
+        return tuple((p, first) for p in eligible_parties(previous, [])) if first else ()
+    parties = eligible_parties(facts, list(triggers))
+    if is_item and parties and not [t for t in triggers if not t.negated]:
+        return tuple(_from_intro(intro, parties))
+    return tuple(assign(facts, list(triggers), parties))
+
+
+def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts | None,
+                           declaration_date: DatedSpan | None, intro: SentenceFacts | None = None) -> list[Commitment]:
+    """Attach dates to a sentence's pairs and drop negated ones."""
+    is_item = facts.kind in _LIST_KINDS and intro is not None
     dates = facts.dates or _inherited_dates(facts, previous, intro if is_item else None)
     out = []
     for party, trigger in pairs:
@@ -448,8 +466,14 @@ def sentence_commitments(facts: SentenceFacts, previous: SentenceFacts | None,
                               date.date_start if date else None,
                               date.date_end if date and date.date_end != date.date_start else None,
                               date.precision if date else None,
-                              facts.sentence_no, facts.text, facts.text[trigger.start:trigger.end]))
+                              facts.sentence_no, facts.text, trigger.phrase))
     return out
+
+
+def sentence_commitments(facts: SentenceFacts, previous: SentenceFacts | None,
+                         declaration_date: DatedSpan | None, intro: SentenceFacts | None = None) -> list[Commitment]:
+    """Commitments stated by one sentence (before document-level supersession)."""
+    return commitments_from_pairs(facts, sentence_pairs(facts, previous, intro), previous, declaration_date, intro)
 
 
 def _from_intro(intro: SentenceFacts, parties: list[PartyRef]) -> list[tuple[PartyRef, Trigger]]:
@@ -457,7 +481,7 @@ def _from_intro(intro: SentenceFacts, parties: list[PartyRef]) -> list[tuple[Par
     trigger = next((t for t in find_triggers(intro.text) if not t.negated), None)
     if trigger is None:
         return []
-    # Offsets of the trigger refer to the intro; the evidence stays the item itself.
+    # Offsets of the trigger refer to the intro; its phrase is kept, the evidence stays the item.
     return [(p, replace(trigger, start=0, end=0)) for p in parties]
 
 

@@ -60,12 +60,13 @@ def extract_document(raw: RawDocument) -> DocumentExtraction:
     exprs = find_dates(text)
     party_refs = _party_refs(mentions, people)
 
-    claims = _claims(sentences, party_refs)
+    pairs = _pairs([_facts_for(s, party_refs) for s in sentences])
+    claims = _claims(sentences, pairs)
     published = _published(raw, text, exprs, claims)
     resolved = _resolve_all(exprs, published.date, sentences)
     facts = _sentence_facts(sentences, party_refs, exprs, resolved)
     declaration = _declaration_date(sentences, exprs, resolved)
-    commitments = _commitments(facts, declaration)
+    commitments = _commitments(facts, pairs, declaration)
 
     out = DocumentExtraction(document=_document_row(raw, published))
     sent_of = _sentence_lookup(sentences)
@@ -134,17 +135,21 @@ def _walk(facts: list[cm.SentenceFacts]):
         previous = f
 
 
-def _claims(sentences: list[Sentence], party_refs) -> list[Claim]:
+def _claims(sentences: list[Sentence], pairs_by_sentence) -> list[Claim]:
     """Which (party, status) each sentence states, before any date is known."""
     claims = []
-    by_no = {s.sentence_no: s for s in sentences}
-    for facts, previous, intro in _walk([_facts_for(s, party_refs) for s in sentences]):
-        sentence = by_no[facts.sentence_no]
-        prev = by_no[previous.sentence_no] if previous is not None else None
+    for i, (sentence, pairs) in enumerate(zip(sentences, pairs_by_sentence)):
+        prev = sentences[i - 1] if i else None
         prev_start = prev.char_start if prev is not None and prev.line_no == sentence.line_no else None
-        for c in cm.sentence_commitments(facts, previous, None, intro):
-            claims.append(Claim(c.party, c.status, sentence.char_start, sentence.char_end, prev_start))
+        for party, trigger in pairs:
+            if not trigger.negated:
+                claims.append(Claim(party.code, trigger.status, sentence.char_start, sentence.char_end, prev_start))
     return claims
+
+
+def _pairs(facts: list[cm.SentenceFacts]) -> list[tuple]:
+    """(party, trigger) pairs of every sentence; dates do not change them, so they are found once."""
+    return [cm.sentence_pairs(f, previous, intro) for f, previous, intro in _walk(facts)]
 
 
 def _published(raw: RawDocument, text: str, exprs: list[DateExpr], claims: list[Claim]) -> PublicationDate:
@@ -201,12 +206,13 @@ def _declaration_date(sentences: list[Sentence], exprs, resolved) -> cm.DatedSpa
     return None
 
 
-def _commitments(facts: list[cm.SentenceFacts], declaration: cm.DatedSpan | None) -> list[cm.Commitment]:
+def _commitments(facts: list[cm.SentenceFacts], pairs, declaration: cm.DatedSpan | None) -> list[cm.Commitment]:
     if declaration is not None:
         facts = [_with_declaration_day(f, declaration) for f in facts]
     rows = []
-    for f, previous, intro in _walk(facts):
-        rows += cm.sentence_commitments(f, previous, declaration, intro)
+    for (f, previous, intro), sentence_pairs in zip(_walk(facts), pairs):
+        if sentence_pairs:
+            rows += cm.commitments_from_pairs(f, sentence_pairs, previous, declaration, intro)
     return cm.supersede(rows)
 
 

@@ -7,6 +7,7 @@ model and runs in microseconds.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _STOPWORDS = {
     "en": "the and of to in is that for with on was as by at from has have are were it which",
@@ -22,10 +23,10 @@ _WORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
-def detect_language(text: str, sample_chars: int = 4000) -> str:
+def detect_language(text: str, sample_chars: int = 1500) -> str:
     """ISO 639-1 code of the language with the most function words in the text's first part;
     'und' (undetermined) when none is found."""
-    tokens = [t.lower() for t in _TOKEN.findall(text[:sample_chars])]
-    scores = {lang: sum(t in words for t in tokens) for lang, words in _WORDS.items()}
+    counts = Counter(t.lower() for t in _TOKEN.findall(text[:sample_chars]))
+    scores = {lang: sum(n for t, n in counts.items() if t in words) for lang, words in _WORDS.items()}
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] > 0 else "und"

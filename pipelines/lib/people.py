@@ -100,6 +100,7 @@ class _Candidate:
     possessive: bool = False
 
 
+@lru_cache(maxsize=65536)
 def translit_key(token: str) -> str:
     """A key under which English, Polish and German transliterations of one name coincide.
 

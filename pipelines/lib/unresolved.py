@@ -27,7 +27,9 @@ _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'\u2019-]*\s$")
 
 def find_unresolved(text: str, mentions: list[Mention], excluded: list[tuple[int, int]]) -> list[dict]:
     """Rows (surface, n_mentions, first_char_start, reason, best_candidate) for one document."""
-    covered = [(m.char_start, m.char_end) for m in mentions] + list(excluded)
+    covered = bytearray(len(text) + 1)  # 1 where a mention or a person's name already stands
+    for a, b in [(m.char_start, m.char_end) for m in mentions] + list(excluded):
+        covered[a:b] = b"\x01" * (b - a)
     found: dict[str, dict] = {}
     for m in _STATE_LIKE.finditer(text):
         if _overlaps(m, covered):
@@ -44,8 +46,8 @@ def find_unresolved(text: str, mentions: list[Mention], excluded: list[tuple[int
     return sorted(found.values(), key=lambda row: row["first_char_start"])
 
 
-def _overlaps(m: re.Match, covered: list[tuple[int, int]]) -> bool:
-    return any(a < m.end() and m.start() < b for a, b in covered)
+def _overlaps(m: re.Match, covered: bytearray) -> bool:
+    return 1 in covered[m.start():m.end()]
 
 
 def _count(found: dict[str, dict], m: re.Match, reason: str, candidate: str | None) -> None:
