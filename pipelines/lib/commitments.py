@@ -129,6 +129,12 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"in progress|planned agreement|future agreement|agreed to start|ready to start|begin preparing|"
      r"talks (?:are|were) (?:continuing|ongoing|under way))\b"),
 ]]
+# A table row's status column may hold a bare word ("Joined", "Supporter", "Founder").
+_TABLE_TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, "any", re.compile(p, re.I)) for s, f, p in [
+    ("declaration_founder", "declaration", r"(?<![\w-])(?:founders?|founding (?:member|signatory))(?![\w-])"),
+    ("declaration_joined", "declaration", r"(?<![\w-])(?:joined|acceded|signatory)(?![\w-])"),
+    ("supporter", "declaration", r"(?<![\w-])(?:supporters?|supports|supported)(?![\w-])"),
+]]
 _NEGATION = re.compile(
     r"\b(?:not|n't|never|no(?=\s+\w)|without|yet to|refused to|declined to|failed to|neither|nor)\b(?:\W+\w+){0,3}\W*$", re.I)
 # Triggers reported as a possibility, not a fact: "discussed joining", "could sign".
@@ -221,7 +227,8 @@ def find_triggers(text: str, context: str = "", table: bool = False) -> tuple[Tr
     clauses = _clauses(text)
     found: list[Trigger] = []
     taken: list[tuple[int, int]] = []
-    for status, family, takes, pattern in _TRIGGERS:
+    patterns = _TABLE_TRIGGERS + _TRIGGERS if table else _TRIGGERS
+    for status, family, takes, pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue

@@ -78,8 +78,16 @@ def _line_spans(line: str, nth_line: int) -> tuple[str, list[tuple[int, int]]]:
     return "paragraph", _split_paragraph(line, 0)
 
 
+# A run of spaces or tabs between two cells, not after the end of a sentence ("done.  Next").
+_COLUMN_GAP = re.compile(r"[^\s.!?:;,](?:\t+| {2,})(?=\S)")
+
+
 def _is_table_row(line: str) -> bool:
-    return line.count("|") >= 2 or line.count("\t") >= 2
+    """Pipes, tabs, or columns aligned with runs of spaces ("Spain    signed    27 May")."""
+    if line.count("|") >= 2 or line.count("\t") >= 2:
+        return True
+    gaps = len(_COLUMN_GAP.findall(line.strip()))
+    return gaps >= 2 or (gaps == 1 and len(line.split()) <= 8 and not re.search(r"[.!?]$", line.strip()))
 
 
 def _looks_like_heading(line: str) -> bool:

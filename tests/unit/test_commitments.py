@@ -182,3 +182,10 @@ def test_acceding_needs_no_object_unless_it_is_another_body():
 
 def test_the_eus_included_in_a_count_of_agreements():
     assert pairs("Ukraine now has twenty-five such agreements, the EU's included.") == {("EU", "signed")}
+
+
+def test_aligned_columns_and_bare_status_words_in_tables():
+    got = commitments("Status of the declaration:\nCountry      Status       Date\nMalta        Joined       June 3\n"
+                      "Cyprus       Supporter\nIceland      Founder")
+    assert set(got) == {("MT", "declaration_joined"), ("CY", "supporter"), ("IS", "declaration_founder")}
+    assert got[("MT", "declaration_joined")]["date_start"] == dt.date(2024, 6, 3)

@@ -41,3 +41,9 @@ def test_quotes_close_a_sentence():
 def test_offsets_always_index_the_text(doc):
     for s in split_sentences(doc):
         assert doc[s.char_start:s.char_end] == s.text and s.text.strip() == s.text and s.text
+
+
+def test_columns_aligned_with_spaces_are_table_rows():
+    got = texts("T\nCountry    Signed\nSpain      27 May\nThe end.  Really.")
+    assert got[1:] == [("table_row", "Country    Signed"), ("table_row", "Spain      27 May"),
+                       ("paragraph", "The end."), ("paragraph", "Really.")]
