@@ -124,45 +124,55 @@ _FUTURE_CUES = re.compile(
     r"intends? to|is to|are to|opens on|next|upcoming|later on|later today|tomorrow)\b", re.I)
 
 
-# A pattern runs only over texts that contain one of its words: most of the cost of date finding
-# is the regex engine trying each pattern at every position of texts that have no such date.
-_GATES = {
-    "iso": re.compile(r"\d{4}-\d\d-\d"),
-    "dotted": re.compile(r"\d\.\d{1,2}\.\d{4}"),
-    "weekday": re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
-    "relative_day": re.compile(r"(?i)today|tonight|yesterday|tomorrow|\bago\b|this (?:morning|afternoon|evening)|last night"),
-    "anaphoric": re.compile(r"(?i)\bsame\b|\bthat (?:day|evening|morning|afternoon|night)|\blater\b|\bearlier\b|\bbefore\b|"
-                            r"\bafter(?:wards)?\b|\bnext\b|\bfollowing\b|\bprevious\b|\bpreceding\b|\beve of\b|\bvery day\b|"
-                            r"the (?:evening|afternoon|night)"),
-}
+# Anchored scanning: each pattern runs only in a small window around a word it must contain (a
+# month, a weekday, a four-digit number, "yesterday", "later" ...). Trying every pattern at every
+# position of the text costs ten times more; this is the approach measured in
+# shared/research/extraction_perf.md. Keywords for the case-insensitive patterns are found in the
+# lower-cased text with plain alternations, which Python's regex engine scans much faster.
 _MONTH_WORD = re.compile(_MONTH_ALT)
-_MONTH_PATTERNS = {"month_day", "day_month", "month_year", "month_span", "month", "month_possessive"}
+_ANCHORS: list[tuple[re.Pattern, bool, tuple[str, ...]]] = [
+    (_MONTH_WORD, False, ("month_day", "day_month", "month_year", "month_span", "month", "month_possessive")),
+    (re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"), False, ("weekday",)),
+    (re.compile(r"\d{4}"), False, ("iso", "dotted", "year")),
+    (re.compile(r"today|tonight|yesterday|tomorrow|ago|this morning|this afternoon|this evening|last night"), True,
+     ("relative_day",)),
+    (re.compile(r"same|that (?:day|evening|morning|afternoon|night)|later|earlier|before|after|next|following|previous|"
+                r"preceding|eve of|very day|the (?:evening|afternoon|night)|hours|minutes|moments"), True, ("anaphoric",)),
+]
+_BY_NAME = dict(_PATTERNS)
+_BEFORE, _AFTER = 40, 60  # window around an anchor: every expression fits in it
 
 
-def _gated_patterns(text: str) -> list[tuple[str, re.Pattern]]:
-    has_month = _MONTH_WORD.search(text) is not None
-    out = []
-    for name, pattern in _PATTERNS:
-        if name in _MONTH_PATTERNS and not has_month:
-            continue
-        gate = _GATES.get(name)
-        if gate is not None and gate.search(text) is None:
-            continue
-        out.append((name, pattern))
-    return out
+def _candidate_matches(text: str):
+    """(pattern name, match) for every expression, each found once."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters change length when lower-cased: scan everything
+        for name, pattern in _PATTERNS:
+            for m in pattern.finditer(text):
+                yield name, m
+        return
+    seen: set[tuple[str, int, int]] = set()
+    for anchor, on_lower, names in _ANCHORS:
+        for hit in anchor.finditer(lower if on_lower else text):
+            lo, hi = max(0, hit.start() - _BEFORE), min(len(text), hit.end() + _AFTER)
+            for name in names:
+                for m in _BY_NAME[name].finditer(text, lo, hi):
+                    key = (name, m.start(), m.end())
+                    if key not in seen:
+                        seen.add(key)
+                        yield name, m
 
 
 def find_dates(text: str) -> list[DateExpr]:
     """All date expressions in `text`, non-overlapping, longest first, in text order."""
     found: list[DateExpr] = []
-    for name, pattern in _gated_patterns(text):
-        for m in pattern.finditer(text):
-            expr = _build(name, m)
-            if expr is not None and name == "anaphoric" and m.group().lower().endswith(("before", "after")) \
-                    and _RELATIVE_TO_NAMED_EVENT.match(text, m.end()):
-                expr = replace(expr, offset_days=None)  # "ten days before Tusk's trip": dated from the trip
-            if expr is not None:
-                found.append(expr)
+    for name, m in _candidate_matches(text):
+        expr = _build(name, m)
+        if expr is not None and name == "anaphoric" and m.group().lower().endswith(("before", "after")) \
+                and _RELATIVE_TO_NAMED_EVENT.match(text, m.end()):
+            expr = replace(expr, offset_days=None)  # "ten days before Tusk's trip": dated from the trip
+        if expr is not None:
+            found.append(expr)
     found.sort(key=lambda e: (e.char_start, -(e.char_end - e.char_start)))
     kept: list[DateExpr] = []
     for expr in found:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from pipelines.countries import to_iso2
+from pipelines.countries import key as country_key
 from pipelines.lib import commitments as cm
 from pipelines.lib.dates import DateExpr, ResolvedDate, find_dates, resolve
 from pipelines.lib.documents import RawDocument, title_of
@@ -46,8 +46,17 @@ def _country_words() -> dict[str, str]:
             if e.code and e.code != EU_CODE and e.method in ("name", "demonym")}
 
 
+@lru_cache(maxsize=1)
+def _country_keys() -> frozenset[str]:
+    from pipelines.countries import alias_rows
+
+    return frozenset(row["key"] for row in alias_rows())
+
+
+@lru_cache(maxsize=65536)
 def _is_country_name(text: str) -> bool:
-    return to_iso2(text) is not None or text in _country_words()
+    """Exactly a known name of a country (no fuzzy matching: 'Romana' is a given name here)."""
+    return text in _country_words() or country_key(text) in _country_keys()
 
 
 def extract_document(raw: RawDocument) -> DocumentExtraction:

@@ -38,13 +38,28 @@ Prince Princess Pope Taoiseach Governor Senator Ambassador Gen Admiral Commander
 Chairwoman Dr Mr Mrs Ms Sir Dame Lord Lady Commissioner Representative Emir Sultan Sheikh Presidents Leader Envoy
 Adviser Advisor Spokesman Spokeswoman Spokesperson Minister-President Marshal Lieutenant Colonel Major Captain
 Archbishop Patriarch Cardinal""".split())
-LOWER_TITLES = re.compile(
-    r"\b(?:president|premier|prime minister|chancellor|minister|secretary|adviser|advisor|spokesman|spokeswoman|"
-    r"spokesperson|envoy|ambassador|leader|head|chief|commander|general|mayor|governor|king|queen|deputy|counterpart|"
-    r"colleague|officials?|diplomat|negotiator|representative|commissioner|taoiseach|"
-    # Polish, German and French titles in translated or quoted text ("prezydent Duda", "Kanzler Scholz")
-    r"prezydent|premier|minister|kanclerz|marszałek|pr\u00e4sident|kanzler|bundeskanzler|ministerpr\u00e4sident|"
-    r"pr\u00e9sident|ministre)\s*,?\s*$", re.I)
+# Lower-case titles right before a name ("premier Tusk", "defence minister, Laurynas Kasčiūnas"),
+# also Polish, German and French ones in translated or quoted text ("prezydent Duda", "Kanzler Scholz").
+_LOWER_TITLE_WORDS = frozenset("""president premier chancellor minister secretary adviser advisor spokesman spokeswoman
+spokesperson envoy ambassador leader head chief commander general mayor governor king queen deputy counterpart
+colleague official officials diplomat negotiator representative commissioner taoiseach prezydent kanclerz marszałek
+präsident kanzler bundeskanzler ministerpräsident président ministre""".split())
+_TAIL_WORDS = re.compile(r"([^\W\d_]+)(?:\s+([^\W\d_]+))?\s*,?\s*$")
+
+
+def lower_title(before: str) -> str | None:
+    """The title that ends `before` ("prime minister", "premier"), if any: a set lookup on the last
+    words is far cheaper than a case-insensitive regex searched over the window."""
+    m = _TAIL_WORDS.search(before[-40:])
+    if not m or m.group(2) is None and m.group(1) is None:
+        return None
+    last = m.group(2) or m.group(1)
+    if last.lower() not in _LOWER_TITLE_WORDS:
+        return None
+    first = m.group(1) if m.group(2) else None
+    return f"{first} {last}" if first and first.lower() == "prime" else last
+
+
 ROLE_APPOSITIVE = re.compile(
     r"^,\s+(?!(?:where|which|who|whom|whose|when|while|as|and|but|or|he|she|they|it|we)\b)(?:the\s+|a\s+|an\s+)?((?:[\w'\u2019-]+\s+){0,4}?(?:advis[eo]r|president|minister|chancellor|secretary|spokes\w+|"
     r"envoy|ambassador|leader|head|chief|commander|governor|mayor|premier|representative|commissioner|deputy|"
@@ -68,7 +83,18 @@ Leaders Both Two Three Four Five Six Seven Eight Nine Ten First Second Third Las
 Thursday Friday Saturday Sunday January February March April May June July August September October November
 December Today Yesterday Tomorrow Hours Days Weeks Months Years Negotiations Talks Under Across Despite Through
 During Within Without Among Amid Toward Towards Upon Via Per Mr Mrs Ms""".split())
-PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|outside|via|into|towards?|around|across|through|inside)\s+(?:the\s+)?$")
+_PLACE_WORDS = frozenset("in at to from near outside via into toward towards around across through inside".split())
+_LAST_TWO = re.compile(r"(?:(\w+)\s+)?(\w+)\s+$")
+
+
+def place_before(before: str) -> bool:
+    """Does `before` end with a place preposition ("in", "at the")?"""
+    m = _LAST_TWO.search(before[-20:])
+    if not m:
+        return False
+    last = m.group(2)
+    return last in _PLACE_WORDS or (last == "the" and m.group(1) in _PLACE_WORDS)
+_POSSESSIVE_BEFORE = re.compile(r"([A-Z][\w\u00c0-\u024f]+(?:\s+[A-Z]\w+)?)(?:'s|\u2019s)\s+(?:[\w-]+\s+){0,3}$")
 SPEECH_AFTER = re.compile(
     r"^(?:\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?:said|says|told|added|announced|signed|signs|called|thanked|"
     r"spoke|met|meets|visited|visits|urged|stressed|noted|wrote|argued|insisted|warned|promised|pledged|toured|"
@@ -201,6 +227,10 @@ def _repeats_of_names_with_country_first_names(text: str, country_of: dict[str, 
 
 
 def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_name) -> _Candidate | None:
+    word = run.group()
+    if " " not in word and (word in STOPWORDS or word in TITLES or word in ORG_WORDS or word in country_of
+                            or word.isupper()):
+        return None  # the common case: a capitalised function word, title or country name
     tokens = [(m.group(), run.start() + m.start(), run.start() + m.end()) for m in _TOKEN_RE.finditer(run.group())]
     lead: list[str] = []
     while tokens and (tokens[0][0] in TITLES or tokens[0][0] in STOPWORDS or tokens[0][0] in ORG_WORDS
@@ -224,13 +254,13 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
     titles = [w for w in lead if w in PERSON_TITLES]
     before = text[max(0, start - 60):start]
     cue, role, country = _context(text, start, end, lead, titles, before, country_of)
-    if not cue and PLACE_BEFORE.search(before):
+    if not cue and place_before(before):
         return None
     if len(words) == 1:
         # A surname alone is a person when a title precedes it ("premier Tusk") or when it is the
         # surname of a well-known person acting in the sentence ("Zelensky signs ..."); surnames of
         # full names introduced elsewhere in the text are joined later.
-        cue = bool(titles or LOWER_TITLES.search(before)) or (
+        cue = bool(titles or lower_title(before)) or (
             words[0] not in country_of and translit_key(words[0]) in _known_surnames()
             and bool(SPEECH_AFTER.match(text[end:end + 40])))
     possessive = text[end:end + 2] in ("'s", "\u2019s")
@@ -246,20 +276,20 @@ def _first_name(text: str, run: re.Match, tokens: list, lead: list[str]) -> bool
     if nxt in TITLES or nxt in ORG_WORDS or nxt in STOPWORDS or nxt.isupper():
         return False
     before = text[max(0, tokens[0][1] - 40):tokens[0][1]]
-    titled = any(w in TITLES for w in lead) or bool(LOWER_TITLES.search(before))
+    titled = any(w in TITLES for w in lead) or bool(lower_title(before))
     return titled or bool(SPEECH_AFTER.match(text[run.end():run.end() + 40]))
 
 
 def _context(text, start, end, lead, titles, before, country_of):
     """Is the name marked as a person's, and what role and country does the text give?"""
     country = next((country_of[w] for w in lead if w in country_of), None)
-    possessive = re.search(r"([A-Z][\w\u00c0-\u024f]+(?:\s+[A-Z]\w+)?)(?:'s|\u2019s)\s+(?:[\w-]+\s+){0,3}$", before)
+    possessive = ("'s" in before or "\u2019s" in before) and _POSSESSIVE_BEFORE.search(before)
     if country is None and possessive and possessive.group(1) in country_of:
         country = country_of[possessive.group(1)]
     role = " ".join(w for w in lead if w in TITLES) or None
-    lower_title = LOWER_TITLES.search(before)
-    if role is None and lower_title:
-        role = lower_title.group().strip(" ,")
+    lower = lower_title(before)
+    if role is None and lower:
+        role = lower
     appositive = ROLE_APPOSITIVE.match(text[end:end + 160])
     if role is None and appositive:
         role = appositive.group(1).strip()
@@ -267,7 +297,7 @@ def _context(text, start, end, lead, titles, before, country_of):
         prev = re.search(r"([A-Z][\w.]+)\s+$", before)
         if prev and prev.group(1).rstrip(".") in country_of:
             country = country_of[prev.group(1).rstrip(".")]
-    cue = bool(titles or lower_title or appositive or (possessive and possessive.group(1) in country_of))
+    cue = bool(titles or lower or appositive or (possessive and possessive.group(1) in country_of))
     if role and country is None:
         of_country = re.match(r"^\s*of\s+(?:the\s+)?([A-Z][\w]+(?:\s+[A-Z]\w+)?)", text[end:end + 40])
         if of_country and of_country.group(1) in country_of:
