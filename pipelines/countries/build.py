@@ -29,6 +29,11 @@ DATA = Path(__file__).with_name("data")
 # The 24 official languages of the EU, then Ukrainian and Russian.
 LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it",
              "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv", "uk", "ru")
+# CLDR names also in the languages of Ukraine's other neighbours and partners in the security
+# agreements (Belarus, Türkiye, Norway, Iceland, the Western Balkans, the South Caucasus, Japan,
+# Korea, China, Israel, the Arab states): news and datasets quote names in these languages too.
+PARTNER_LANGUAGES = ("be", "tr", "nb", "is", "sr", "sr_Latn", "sq", "mk", "bs", "ka", "hy", "az",
+                     "ja", "ko", "zh", "zh_Hant", "ar", "he")
 # Codes that are safe to match case-sensitively in running prose; other codes ("CAN", "AND", "IT") are not.
 PROSE_CODES = frozenset({"US", "USA"})
 COUNTRY_COLUMNS = ("iso2", "iso3", "numeric", "name", "official_name", "recognition", "source")
@@ -124,20 +129,21 @@ def iso_translations() -> list[dict[str, str]]:
 
 
 def cldr_aliases(codes: set[str]) -> list[dict[str, str]]:
-    """CLDR territory names in LANGUAGES, and each territory's name in its own official languages."""
+    """CLDR territory names in LANGUAGES and PARTNER_LANGUAGES, and each territory's name in its
+    own official languages (its endonyms)."""
     from babel import Locale
     from babel.core import get_cldr_version
     from babel.languages import get_official_languages
 
     source = f"CLDR {get_cldr_version()} via Babel {_version('babel')}"
     rows = []
-    for lang in LANGUAGES:
+    for lang in LANGUAGES + PARTNER_LANGUAGES:
         names = Locale.parse(lang).territories
         for code in sorted(codes & names.keys()):
             rows.append(_row(names[code], code, "cldr", lang, True, f"{source}, locale {lang}"))
     for code in sorted(codes):
         for lang in get_official_languages(code, de_facto=True):
-            if lang in LANGUAGES:
+            if lang in LANGUAGES or lang in PARTNER_LANGUAGES:
                 continue
             try:
                 name = Locale.parse(lang).territories.get(code)

@@ -72,6 +72,15 @@ def candidates() -> dict[tuple[str, str, int], dict[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _scorer():
+    """rapidfuzz, imported on the first miss only (most runs never need it)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    return process.extract, OSA.distance
+
+
 @lru_cache(maxsize=4096)
 def window(s: str, first: str, length: int, budget: int) -> tuple[list[str], list[str]]:
     """Candidate skeletons and their keys for a skeleton of this script, first letter and length."""
@@ -89,11 +98,9 @@ def match(folded: str, k: str) -> Resolution | None:
     s = script(sk)
     if not budget or s == "other" or not sk:
         return None
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
     skeletons, keys = window(s, sk[0], len(sk), budget)
-    found = process.extract(sk, skeletons, scorer=OSA.distance, score_cutoff=budget + MARGIN, limit=None)
+    extract, distance = _scorer()
+    found = extract(sk, skeletons, scorer=distance, score_cutoff=budget + MARGIN, limit=None)
     best: dict[object, tuple[int, str]] = {}
     choices = {}
     for cand, dist, i in found:

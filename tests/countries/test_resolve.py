@@ -143,3 +143,13 @@ def test_a_qualifier_that_names_the_same_country_is_fine_another_is_not():
     assert to_iso2("Bolivia (Plurin. State of)") == "BO"
     assert to_iso2("Cyprus (northern part)") is None
     assert to_iso2("Sudan (former)") is None
+
+
+@pytest.mark.parametrize("name, code", [("die Schweiz", "CH"), ("l'Allemagne", "DE"), ("les États-Unis", "US"),
+                                        ("el Reino Unido", "GB"), ("La Réunion", "RE")])
+def test_a_definite_article_before_a_known_name_is_dropped(name, code):
+    assert to_iso2(name) == code
+
+
+def test_an_article_before_an_unknown_name_stays_unresolved():
+    assert to_iso2("la Manche") is None
