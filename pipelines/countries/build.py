@@ -5,7 +5,7 @@ i.e. Kosovo), `overrides.csv` (reviewed aliases, and drops of generated aliases)
 Generated sources: ISO 3166-1 from pycountry, CLDR territory names from Babel in every EU language
 plus uk and ru and the official languages of each territory (its endonyms), and romanisations of
 the uk/ru names (`translit.py`). Outputs: `countries.csv` and `aliases.tsv`, sorted, one row per
-(alias, iso2, kind, lang) with the source of each row.
+(alias, iso2, lang) with the source of each row.
 
 The build fails, listing the cases, when one key maps to two codes, when a key is both an alias and
 a deny entry, or when an override names an unknown code: those need a human decision in
@@ -110,7 +110,7 @@ def iso_translations() -> list[dict[str, str]]:
 
     import pycountry
 
-    src = f"iso-codes translations via pycountry {_version('pycountry')}"
+    src = f"iso-codes via pycountry {_version('pycountry')}"
     rows = []
     for lang in LANGUAGES:
         if lang == "en":
@@ -124,7 +124,7 @@ def iso_translations() -> list[dict[str, str]]:
                 english = getattr(c, kind, None)
                 translated = catalogue.gettext(english) if english else None
                 if translated and translated != english:
-                    rows.append(_row(translated, c.alpha_2, kind, lang, True, f"{src}, locale {lang}"))
+                    rows.append(_row(translated, c.alpha_2, kind, lang, True, f"{src}, {lang}"))
     return rows
 
 
@@ -140,7 +140,7 @@ def cldr_aliases(codes: set[str]) -> list[dict[str, str]]:
     for lang in LANGUAGES + PARTNER_LANGUAGES:
         names = Locale.parse(lang).territories
         for code in sorted(codes & names.keys()):
-            rows.append(_row(names[code], code, "cldr", lang, True, f"{source}, locale {lang}"))
+            rows.append(_row(names[code], code, "cldr", lang, True, f"{source}, {lang}"))
     for code in sorted(codes):
         for lang in get_official_languages(code, de_facto=True):
             if lang in LANGUAGES or lang in PARTNER_LANGUAGES:
@@ -150,7 +150,7 @@ def cldr_aliases(codes: set[str]) -> list[dict[str, str]]:
             except Exception:  # babel has no data for a few official languages; they add nothing
                 continue
             if name:
-                rows.append(_row(name, code, "cldr", lang, True, f"{source}, locale {lang} (endonym)"))
+                rows.append(_row(name, code, "cldr", lang, True, f"{source}, {lang} (endonym)"))
     return rows
 
 
@@ -162,7 +162,7 @@ def translit_aliases(named_rows: list[dict[str, str]]) -> list[dict[str, str]]:
             continue
         for system, rom in romanisations(r["alias"], r["lang"]).items():
             rows.append(_row(rom, r["iso2"], f"translit_{system}", f"{r['lang']}-Latn", True,
-                             f"generated: {system} romanisation of {r['lang']} name {r['alias']!r}"))
+                             f"{system} romanisation of {r['lang']} {r['alias']!r}"))
     return rows
 
 
@@ -204,25 +204,29 @@ def override_aliases(overrides: list[dict[str, str]], rows: list[dict[str, str]]
         if o["lang"] in ("uk", "ru") and o["kind"] != "abbreviation":  # "ЦАР" is not "Tsar"
             for system, rom in romanisations(o["alias"], o["lang"]).items():
                 added.append(_row(rom, o["iso2"], f"translit_{system}", f"{o['lang']}-Latn", prose,
-                                  f"generated: {system} romanisation of override {o['alias']!r}"))
+                                  f"{system} romanisation of override {o['alias']!r}"))
     return out + added
 
 
 def _row(alias: str, iso2: str, kind: str, lang: str, prose: bool, source: str) -> dict[str, str]:
-    return {"alias": alias.strip(), "key": key(alias), "iso2": iso2, "kind": kind, "lang": lang,
+    return {"alias": alias.strip(), "key": key(alias), "iso2": iso2, "kind": kind, "lang": lang.replace("_", "-"),
             "prose": "true" if prose else "false", "source": source}
 
 
 def dedupe(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """One row per (alias, iso2, kind, lang), rows with an empty key dropped, sorted by code and key."""
-    seen = set()
-    out = []
-    for r in rows:
-        ident = (r["alias"], r["iso2"], r["kind"], r["lang"])
-        if ident in seen or not r["key"]:
+    """One row per (alias, iso2, lang), the best-ranked kind (resolver.rank) and its source kept
+    (a CLDR name that iso-codes also gives is one row); rows with an empty key dropped; sorted by
+    code and key. A form that any source calls unsafe in prose stays unsafe."""
+    kept: dict[tuple[str, str, str], dict[str, str]] = {}
+    for r in sorted(rows, key=lambda r: rank(r["kind"])):
+        ident = (r["alias"], r["iso2"], r["lang"])
+        if not r["key"]:
             continue
-        seen.add(ident)
-        out.append(r)
+        if ident not in kept:
+            kept[ident] = dict(r)
+        elif r["prose"] == "false":
+            kept[ident]["prose"] = "false"
+    out = list(kept.values())
     # Within a key the row that speaks for it at run time comes first (resolver.rank).
     return sorted(out, key=lambda r: (r["iso2"], r["key"], rank(r["kind"]), r["kind"], r["lang"], r["alias"]))
 

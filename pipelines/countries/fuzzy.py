@@ -56,13 +56,14 @@ def candidates() -> dict[tuple[str, str, int], dict[str, str]]:
     out: dict[tuple[str, str, int], dict[str, str]] = {}
 
     def add(name: str, k: str) -> None:
-        sk = compact(name)
+        # A one-word key is the compact form already (keys leave one-word names as folded).
+        sk = k if " " not in k else compact(name)
         s = script(sk)
         if s != "other" and len(sk) >= MIN_LENGTH - 1:
             out.setdefault((s, sk[0], len(sk)), {}).setdefault(sk, k)
 
     seen = set()
-    for a, k, _iso2, _kind, lang, _prose, _src in tables.aliases():
+    for a, k, _iso2, _kind, lang, _rest in tables.alias_lookup_rows():
         if lang in FUZZY_LANGUAGES and a not in seen:
             seen.add(a)
             add(a, k)

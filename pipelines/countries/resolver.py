@@ -118,7 +118,7 @@ def index() -> _Index:
     speaks for a key first (build.py sorts by `rank`), so the first row of a key wins."""
     alias: dict[str, tuple[str, str, str]] = {}
     surface: dict[str, str] = {}
-    for a, k, iso2, kind, _lang, _prose, _src in tables.aliases():
+    for a, k, iso2, kind, _lang, _rest in tables.alias_lookup_rows():
         surface[a] = k
         if k not in alias:
             alias[k] = (iso2, kind, a)
