@@ -286,6 +286,11 @@ def _probe(name: str) -> tuple[bool, str, str]:
     return k in idx.alias or k in idx.deny, k, folded
 
 
+def table_hit(name: str) -> bool:
+    """Whether `name` is answered from the alias or deny tables, without the fallbacks."""
+    return _probe(name)[0]
+
+
 def code_of(name: str) -> str | None:
     """`resolve_new(name).iso2` without building a Resolution for table hits (the fast path
     of `to_iso2`: most names are in the tables, and an answer object costs more than the lookup)."""

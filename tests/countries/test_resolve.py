@@ -97,12 +97,22 @@ def test_resolve_many_resolves_each_distinct_value_once(monkeypatch):
     calls = []
     real = pc.resolve_new
     monkeypatch.setattr(pc, "resolve_new", lambda n: calls.append(n) or real(n))
-    monkeypatch.setattr(pc, "_memo", {})
+    pc.clear_cache()
     names = ["Niemcy", "Kosova", "Niemcy", "England", "Kosova", "Niemcy"]
     out = pc.resolve_many(names)
     assert [r.iso2 for r in out] == ["DE", "XK", "DE", None, "XK", "DE"]
     assert sorted(calls) == sorted(set(names))
     assert to_iso2_many(names) == ["DE", "XK", "DE", None, "XK", "DE"]
+
+
+def test_memo_is_bounded(monkeypatch):
+    import pipelines.countries as pc
+
+    monkeypatch.setattr(pc, "MEMO_LIMIT", 3)
+    pc.clear_cache()
+    for name in ["France", "Spain", "Italy", "Malta"]:
+        to_iso2(name)
+    assert len(pc._iso2_memo) <= 3 and to_iso2("France") == "FR"
 
 
 def test_non_string_input_is_unresolved():
