@@ -24,14 +24,15 @@ from functools import lru_cache
 
 from pipelines.countries import tables
 from pipelines.countries.keys import compact, compact_folded, key
-from pipelines.countries.resolver import Resolution, lookup
+from pipelines.countries.resolver import FOREIGN_FORMS, Resolution, lookup
 
 MIN_LENGTH = 5
 MARGIN = 1
 DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish", "ic", "er", "s", "ns", "ans", "ians")
 FUZZY_LANGUAGES = frozenset({"en", "pl", "de", "fr", "es", "it", "nl", "pt", "uk", "ru", "uk-Latn", "ru-Latn"})
-GENERIC = frozenset({"rep", "dem", "fed", "kingdom", "united", "states", "islands", "saint", "peoples",
-                     "union", "state", "north", "south", "east", "west", "new", "arab", "islamic"})
+GENERIC = frozenset({"rep", "republic", "dem", "democratic", "fed", "kingdom", "united", "states", "islands",
+                     "saint", "peoples", "union", "state", "north", "south", "east", "west", "new", "arab",
+                     "islamic"}) | FOREIGN_FORMS
 
 
 def edit_budget(length: int) -> int:

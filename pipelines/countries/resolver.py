@@ -9,7 +9,7 @@ Order of the steps, and why:
    "FRA France". The main part must resolve, and a qualifier may not name a part, a place or
    another entity ("Georgia (U.S. state)", "Serbia (excluding Kosovo)"): those stay unresolved;
 4. a form of government around a known name: "Commonwealth of Australia", "Oriental Republic of
-   Uruguay", "Swaziland, Kingdom of" resolve through the name they contain;
+   Uruguay", "Swaziland, Kingdom of", "Республіка Туреччина" resolve through the name they contain;
 5. a definite article before a known name ("die Schweiz", "l'Allemagne", "les États-Unis");
 6. marker words ("sea", "university", "force") end the search: a name that merely contains a
    country is not that country ("Kosovo Force", "Gulf of Guinea");
@@ -246,6 +246,25 @@ def _government_form(name: str, k: str) -> Resolution | None:
     return hit.via(k, f"form of government {form!r}") if hit else None
 
 
+# A form of government written before the name in the nominative, as Ukrainian, Russian and German
+# do ("Республіка Туреччина", "Respublika Polshcha", "Königreich Dänemark"); Polish puts the name in
+# the genitive ("Królestwo Danii"), so Polish official names come from the tables only.
+FOREIGN_FORMS = frozenset({
+    "республіка", "республика", "королівство", "королевство", "князівство", "княжество",
+    "respublika", "korolivstvo", "korolevstvo", "republik", "konigreich", "furstentum",
+    "grossherzogtum", "bundesrepublik",
+})
+
+
+def _foreign_form(name: str, k: str) -> Resolution | None:
+    """A foreign form of government before a known name (see FOREIGN_FORMS)."""
+    ws = words(name)
+    if len(ws) < 2 or ws[0] not in FOREIGN_FORMS:
+        return None
+    hit = lookup(" ".join(sorted(ws[1:])))
+    return hit.via(k, f"form of government {ws[0]!r}") if hit else None
+
+
 # Definite articles before a country name in German, French, Spanish, Italian, Portuguese, Dutch
 # ("die Schweiz", "l'Allemagne", "les États-Unis", "el Reino Unido"); English "the" is a stopword.
 _ARTICLE = re.compile(r"^\s*(?:die|der|das|den|dem|des|la|le|les|l['’]|el|los|las|il|lo|gli|o|os|as|a|de|het)"
@@ -313,8 +332,8 @@ def _fallbacks(name: str, k: str, folded: str) -> Resolution:
         return unresolved("", "null marker")
     if not k:
         return unresolved(k, "empty name")
-    hit = (_qualified(name, k) or _government_form(name, k) or _with_code(k) or _footnoted(name, k)
-           or _article(name, k))
+    hit = (_qualified(name, k) or _government_form(name, k) or _foreign_form(name, k) or _with_code(k)
+           or _footnoted(name, k) or _article(name, k))
     if hit is not None:
         return hit
     marker = next((w for w in k.split() if w in NAME_MARKERS), None)

@@ -163,3 +163,14 @@ def test_a_definite_article_before_a_known_name_is_dropped(name, code):
 
 def test_an_article_before_an_unknown_name_stays_unresolved():
     assert to_iso2("la Manche") is None
+
+
+@pytest.mark.parametrize("name, code", [("Республіка Туреччина", "TR"), ("Respublika Turechchyna", "TR"),
+                                        ("Republik Polen", "PL"), ("Korea Płd.", "KR")])
+def test_foreign_forms_of_government_and_polish_abbreviations(name, code):
+    assert to_iso2(name) == code
+
+
+def test_a_foreign_form_around_a_denied_name_is_denied_not_fuzzy_matched():
+    r = resolve("Республика Абхазия")  # one word away from "Республика Албания"
+    assert (r.iso2, r.method, r.reason) == (None, "deny", "unrecognised_entity; form of government 'республика'")
