@@ -6,7 +6,8 @@
 
 Pure Python on committed data files (`data/`), no Dagster or pandas import, so that the CLI starts
 fast and any module can use it. How a name is resolved is in `resolver.py`; how the tables are
-built in `build.py`. Every public lookup is memoised per distinct string.
+built in `build.py`. Every public lookup is memoised per distinct string; `to_iso2` is the
+`__getitem__` of its memo dict, so that a repeated name costs one C-level dict lookup.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pipelines.countries.resolver import MEMO_LIMIT, Resolution, code_of, resolv
 
 __all__ = ["Resolution", "TextAlias", "alias_rows", "clear_cache", "country_rows", "deny_rows", "key", "resolve",
            "resolve_many", "text_aliases", "to_iso2", "to_iso2_many"]
+
 
 class _Memo(dict):
     """Answers by raw name; a name not seen yet is computed once by `compute` (`__missing__`).

@@ -1,16 +1,18 @@
 """Rebuild the committed country tables: `python -m pipelines.countries.build`.
 
 Inputs (reviewed, in `data/`): `recognition.csv` (status of every code, and the rows pycountry lacks,
-i.e. Kosovo), `overrides.csv` (reviewed aliases, and drops of generated aliases), `deny.csv`.
-Generated sources: ISO 3166-1 from pycountry, CLDR territory names from Babel in every EU language
-plus uk and ru and the official languages of each territory (its endonyms), and romanisations of
-the uk/ru names (`translit.py`). Outputs: `countries.csv` and `aliases.tsv`, sorted, one row per
-(alias, iso2, lang) with the source of each row.
+i.e. Kosovo), `overrides.csv` (reviewed aliases, drops of generated aliases, prose-unsafe marks),
+`deny.csv`. Generated sources: ISO 3166-1 from pycountry and the iso-codes translations it ships,
+CLDR territory names from Babel in every EU language, uk, ru, the PARTNER_LANGUAGES and the official
+languages of each territory (its endonyms), and romanisations of the uk/ru names (`translit.py`).
+Outputs: `countries.csv` and `aliases.tsv`, sorted, one row per (alias, iso2, lang) with the source
+of each row. `--check` rebuilds in memory and fails if the committed files differ.
 
 The build fails, listing the cases, when one key maps to two codes, when a key is both an alias and
-a deny entry, or when an override names an unknown code: those need a human decision in
-`overrides.csv`, never a silent choice. pycountry and Babel are imported here only (the `build`
-extra); the runtime reads the committed files.
+a deny entry, or when an override names an unknown code, kind or action: those need a human
+decision in `overrides.csv` or `deny.csv`, never a silent choice. Names in minor languages that are
+one edit from another country's name are left out and listed (`confusables`). pycountry and Babel
+are imported here only (the `build` extra); the runtime reads the committed files.
 """
 from __future__ import annotations
 
@@ -18,14 +20,14 @@ import argparse
 import csv
 import sys
 from collections import defaultdict
-from pathlib import Path
 
 from pipelines.countries.keys import key
 from pipelines.countries.resolver import rank
+from pipelines.countries import tables
 from pipelines.countries.tables import ALIAS_COLUMNS
 from pipelines.countries.translit import SYSTEMS, romanisations
 
-DATA = Path(__file__).with_name("data")
+DATA = tables.DATA
 # The 24 official languages of the EU, then Ukrainian and Russian.
 LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it",
              "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv", "uk", "ru")
@@ -44,8 +46,8 @@ class BuildError(Exception):
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    """An input file of `data/` as read (tests replace this to inject bad inputs)."""
+    return tables.read_csv(name)
 
 
 def country_table(recognition: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -6,7 +6,7 @@ spaces or punctuation, keys.compact), so "New-Zealand", "Newzealand" and "New Ze
 "newzealand".
 Partial or token-set scorers are not used: they are what map a person, a bank or a sea named after
 a country to that country. A match must
-- be within the edit budget of the name's distinctive part (EDIT_BUDGET of its length without
+- be within the edit budget of the name's distinctive part (`edit_budget` of its length without
   generic words such as "republic" or "kingdom", so "Republic of Rwanda" is not one short word
   away from "Republic of Uganda"); below 5 letters there is no fuzzy match (Iran/Iraq, Mali/Bali);
 - start with the same letter (misspellings rarely change the first letter; "Roman" is not Oman);
