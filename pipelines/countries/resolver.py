@@ -59,6 +59,8 @@ _FOOTNOTE_TAIL = re.compile(r"(?:(?<=[^\W\d_])\d{1,2}|\s*\d{1,2}/|\s*[*†‡§�
 _UN_DESIGNATION = re.compile(
     r"[\s,]+(?:under|as defined (?:by|in)|in accordance with|pursuant to|according to)\s+(?:the\s+)?"
     r"(?:un\b|unsc|unscr|united nations|unmik|security council|resolution)", re.IGNORECASE)
+# Everything _qualified looks for, in one pattern: brackets, footnote marks, digits, UN designations.
+_QUALIFIER_HINT = re.compile(r"[(\[{*†‡§¶\d]|\b(?:under|as defined|accordance|pursuant|according)\b", re.IGNORECASE)
 _GOVERNMENT = re.compile(r"^(?:the\s+)?([\w\s'-]+?)\s+of\s+(?:the\s+)?(.+)$")
 _GOVERNMENT_INVERTED = re.compile(r"^(.+?),\s*(?:the\s+)?([\w\s'-]+?)\s+of(?:\s+the)?\s*$")
 MEMO_LIMIT = 1_000_000
@@ -172,6 +174,8 @@ def unresolved(k: str, reason: str) -> Resolution:
 
 def _qualified(name: str, k: str) -> Resolution | None:
     """Resolve "Main (qualifier)" and "Main 1/" forms; None when the name has neither."""
+    if not _QUALIFIER_HINT.search(name):
+        return None  # one scan instead of three for the names without brackets, digits or UN text
     quals = _BRACKETED.findall(name)
     main = _BRACKETED.sub(" ", name) if quals else name
     designation = _UN_DESIGNATION.search(main)
@@ -256,8 +260,10 @@ FOREIGN_FORMS = frozenset({
 })
 
 
-def _foreign_form(name: str, k: str) -> Resolution | None:
+def _foreign_form(name: str, folded: str, k: str) -> Resolution | None:
     """A foreign form of government before a known name (see FOREIGN_FORMS)."""
+    if folded.lstrip().partition(" ")[0] not in FOREIGN_FORMS:
+        return None
     ws = words(name)
     if len(ws) < 2 or ws[0] not in FOREIGN_FORMS:
         return None
@@ -326,21 +332,29 @@ def resolve_new(name: str) -> Resolution:
     return lookup(k) if found else _fallbacks(name, k, folded)
 
 
+@lru_cache(maxsize=1)
+def _fuzzy():
+    """The fuzzy module, imported on first use (it imports this module; an import statement per
+    miss would cost more than the lookup it guards)."""
+    from pipelines.countries import fuzzy
+
+    return fuzzy
+
+
 def _fallbacks(name: str, k: str, folded: str) -> Resolution:
     """Steps 2-7 for a name that is not in the tables (see the module docstring)."""
     if not folded:
         return unresolved("", "null marker")
     if not k:
         return unresolved(k, "empty name")
-    hit = (_qualified(name, k) or _government_form(name, k) or _foreign_form(name, k) or _with_code(k)
+    hit = (_qualified(name, k) or _government_form(name, k) or _foreign_form(name, folded, k) or _with_code(k)
            or _footnoted(name, k) or _article(name, k))
     if hit is not None:
         return hit
     marker = next((w for w in k.split() if w in NAME_MARKERS), None)
     if marker:
         return Resolution(None, None, "deny", 100.0, f"contains the marker word {marker!r}", k)
-    from pipelines.countries import fuzzy
-
+    fuzzy = _fuzzy()
     hit = fuzzy.match(folded, k)
     if hit is None and " of" in folded and (parts := government_parts(name)) is not None:
         inner = fuzzy.match(parts[1], key(parts[1]))  # "Republic of Rwandaa"
