@@ -31,5 +31,5 @@ class CountryAliases(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["alias", "iso2", "kind", "lang"]
+        unique = ["alias", "iso2", "lang"]
         description = "Every known way of writing a country name or code, with its key and source."

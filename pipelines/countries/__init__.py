@@ -6,11 +6,12 @@
 
 Pure Python on committed data files (`data/`), no Dagster or pandas import, so that the CLI starts
 fast and any module can use it. How a name is resolved is in `resolver.py`; how the tables are
-built in `build.py`. Every public lookup is memoised per distinct string.
+built in `build.py`. Every public lookup is memoised per distinct string; `to_iso2` is the
+`__getitem__` of its memo dict, so that a repeated name costs one C-level dict lookup.
 """
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from pipelines.countries import tables
 from pipelines.countries.keys import key
@@ -19,32 +20,44 @@ from pipelines.countries.resolver import MEMO_LIMIT, Resolution, code_of, resolv
 __all__ = ["Resolution", "TextAlias", "alias_rows", "clear_cache", "country_rows", "deny_rows", "key", "resolve",
            "resolve_many", "text_aliases", "to_iso2", "to_iso2_many"]
 
-_memo: dict[str, Resolution] = {}
-_iso2_memo: dict[str, str | None] = {}
+
+class _Memo(dict):
+    """Answers by raw name; a name not seen yet is computed once by `compute` (`__missing__`).
+
+    A hit is a C-level dict lookup: `to_iso2` *is* the `__getitem__` of such a dict, so a repeated
+    name costs no Python frame at all. The memo is emptied when it reaches MEMO_LIMIT names."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, name):
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
+        answer = self[name] = self.compute(name)
+        return answer
+
+
+def _resolve_any(name) -> Resolution:
+    return resolve_new(name) if isinstance(name, str) else _not_a_string(name)
+
+
+def _code_any(name) -> str | None:
+    return code_of(name) if isinstance(name, str) else None
+
+
+_memo = _Memo(lambda name: _resolve_any(name))
+_iso2_memo = _Memo(lambda name: _code_any(name))
 
 
 def resolve(name: str) -> Resolution:
     """The full answer for one name: code, method, score, reason (see `Resolution`)."""
-    try:
-        return _memo[name]
-    except KeyError:
-        pass
-    if len(_memo) >= MEMO_LIMIT:
-        _memo.clear()
-    r = _memo[name] = resolve_new(name) if isinstance(name, str) else _not_a_string(name)
-    return r
+    return _memo[name]
 
 
-def to_iso2(name: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code of `name`, or None unless it is exactly one current country."""
-    try:
-        return _iso2_memo[name]
-    except KeyError:
-        pass
-    if len(_iso2_memo) >= MEMO_LIMIT:
-        _iso2_memo.clear()
-    code = _iso2_memo[name] = code_of(name) if isinstance(name, str) else None
-    return code
+to_iso2: Callable[[str], str | None] = _iso2_memo.__getitem__
+"""`to_iso2(name) -> str | None`: the ISO 3166-1 alpha-2 code of `name` (XK for Kosovo), or None
+unless the name is exactly one current country. Memoised per raw string (see `_Memo`)."""
 
 
 def resolve_many(names: Iterable[str]) -> list[Resolution]:

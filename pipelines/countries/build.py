@@ -1,16 +1,18 @@
 """Rebuild the committed country tables: `python -m pipelines.countries.build`.
 
 Inputs (reviewed, in `data/`): `recognition.csv` (status of every code, and the rows pycountry lacks,
-i.e. Kosovo), `overrides.csv` (reviewed aliases, and drops of generated aliases), `deny.csv`.
-Generated sources: ISO 3166-1 from pycountry, CLDR territory names from Babel in every EU language
-plus uk and ru and the official languages of each territory (its endonyms), and romanisations of
-the uk/ru names (`translit.py`). Outputs: `countries.csv` and `aliases.tsv`, sorted, one row per
-(alias, iso2, kind, lang) with the source of each row.
+i.e. Kosovo), `overrides.csv` (reviewed aliases, drops of generated aliases, prose-unsafe marks),
+`deny.csv`. Generated sources: ISO 3166-1 from pycountry and the iso-codes translations it ships,
+CLDR territory names from Babel in every EU language, uk, ru, the PARTNER_LANGUAGES and the official
+languages of each territory (its endonyms), and romanisations of the uk/ru names (`translit.py`).
+Outputs: `countries.csv` and `aliases.tsv`, sorted, one row per (alias, iso2, lang) with the source
+of each row. `--check` rebuilds in memory and fails if the committed files differ.
 
 The build fails, listing the cases, when one key maps to two codes, when a key is both an alias and
-a deny entry, or when an override names an unknown code: those need a human decision in
-`overrides.csv`, never a silent choice. pycountry and Babel are imported here only (the `build`
-extra); the runtime reads the committed files.
+a deny entry, or when an override names an unknown code, kind or action: those need a human
+decision in `overrides.csv` or `deny.csv`, never a silent choice. Names in minor languages that are
+one edit from another country's name are left out and listed (`confusables`). pycountry and Babel
+are imported here only (the `build` extra); the runtime reads the committed files.
 """
 from __future__ import annotations
 
@@ -18,17 +20,22 @@ import argparse
 import csv
 import sys
 from collections import defaultdict
-from pathlib import Path
 
 from pipelines.countries.keys import key
 from pipelines.countries.resolver import rank
+from pipelines.countries import tables
 from pipelines.countries.tables import ALIAS_COLUMNS
 from pipelines.countries.translit import SYSTEMS, romanisations
 
-DATA = Path(__file__).with_name("data")
+DATA = tables.DATA
 # The 24 official languages of the EU, then Ukrainian and Russian.
 LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it",
              "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv", "uk", "ru")
+# CLDR names also in the languages of Ukraine's other neighbours and partners in the security
+# agreements (Belarus, Türkiye, Norway, Iceland, the Western Balkans, the South Caucasus, Japan,
+# Korea, China, Israel, the Arab states): news and datasets quote names in these languages too.
+PARTNER_LANGUAGES = ("be", "tr", "nb", "is", "sr", "sr_Latn", "sq", "mk", "bs", "ka", "hy", "az",
+                     "ja", "ko", "zh", "zh_Hant", "ar", "he")
 # Codes that are safe to match case-sensitively in running prose; other codes ("CAN", "AND", "IT") are not.
 PROSE_CODES = frozenset({"US", "USA"})
 COUNTRY_COLUMNS = ("iso2", "iso3", "numeric", "name", "official_name", "recognition", "source")
@@ -39,8 +46,8 @@ class BuildError(Exception):
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    """An input file of `data/` as read (tests replace this to inject bad inputs)."""
+    return tables.read_csv(name)
 
 
 def country_table(recognition: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -105,7 +112,7 @@ def iso_translations() -> list[dict[str, str]]:
 
     import pycountry
 
-    src = f"iso-codes translations via pycountry {_version('pycountry')}"
+    src = f"iso-codes via pycountry {_version('pycountry')}"
     rows = []
     for lang in LANGUAGES:
         if lang == "en":
@@ -119,32 +126,33 @@ def iso_translations() -> list[dict[str, str]]:
                 english = getattr(c, kind, None)
                 translated = catalogue.gettext(english) if english else None
                 if translated and translated != english:
-                    rows.append(_row(translated, c.alpha_2, kind, lang, True, f"{src}, locale {lang}"))
+                    rows.append(_row(translated, c.alpha_2, kind, lang, True, f"{src}, {lang}"))
     return rows
 
 
 def cldr_aliases(codes: set[str]) -> list[dict[str, str]]:
-    """CLDR territory names in LANGUAGES, and each territory's name in its own official languages."""
+    """CLDR territory names in LANGUAGES and PARTNER_LANGUAGES, and each territory's name in its
+    own official languages (its endonyms)."""
     from babel import Locale
     from babel.core import get_cldr_version
     from babel.languages import get_official_languages
 
     source = f"CLDR {get_cldr_version()} via Babel {_version('babel')}"
     rows = []
-    for lang in LANGUAGES:
+    for lang in LANGUAGES + PARTNER_LANGUAGES:
         names = Locale.parse(lang).territories
         for code in sorted(codes & names.keys()):
-            rows.append(_row(names[code], code, "cldr", lang, True, f"{source}, locale {lang}"))
+            rows.append(_row(names[code], code, "cldr", lang, True, f"{source}, {lang}"))
     for code in sorted(codes):
         for lang in get_official_languages(code, de_facto=True):
-            if lang in LANGUAGES:
+            if lang in LANGUAGES or lang in PARTNER_LANGUAGES:
                 continue
             try:
                 name = Locale.parse(lang).territories.get(code)
             except Exception:  # babel has no data for a few official languages; they add nothing
                 continue
             if name:
-                rows.append(_row(name, code, "cldr", lang, True, f"{source}, locale {lang} (endonym)"))
+                rows.append(_row(name, code, "cldr", lang, True, f"{source}, {lang} (endonym)"))
     return rows
 
 
@@ -156,7 +164,7 @@ def translit_aliases(named_rows: list[dict[str, str]]) -> list[dict[str, str]]:
             continue
         for system, rom in romanisations(r["alias"], r["lang"]).items():
             rows.append(_row(rom, r["iso2"], f"translit_{system}", f"{r['lang']}-Latn", True,
-                             f"generated: {system} romanisation of {r['lang']} name {r['alias']!r}"))
+                             f"{system} romanisation of {r['lang']} {r['alias']!r}"))
     return rows
 
 
@@ -198,25 +206,29 @@ def override_aliases(overrides: list[dict[str, str]], rows: list[dict[str, str]]
         if o["lang"] in ("uk", "ru") and o["kind"] != "abbreviation":  # "ЦАР" is not "Tsar"
             for system, rom in romanisations(o["alias"], o["lang"]).items():
                 added.append(_row(rom, o["iso2"], f"translit_{system}", f"{o['lang']}-Latn", prose,
-                                  f"generated: {system} romanisation of override {o['alias']!r}"))
+                                  f"{system} romanisation of override {o['alias']!r}"))
     return out + added
 
 
 def _row(alias: str, iso2: str, kind: str, lang: str, prose: bool, source: str) -> dict[str, str]:
-    return {"alias": alias.strip(), "key": key(alias), "iso2": iso2, "kind": kind, "lang": lang,
+    return {"alias": alias.strip(), "key": key(alias), "iso2": iso2, "kind": kind, "lang": lang.replace("_", "-"),
             "prose": "true" if prose else "false", "source": source}
 
 
 def dedupe(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """One row per (alias, iso2, kind, lang), rows with an empty key dropped, sorted by code and key."""
-    seen = set()
-    out = []
-    for r in rows:
-        ident = (r["alias"], r["iso2"], r["kind"], r["lang"])
-        if ident in seen or not r["key"]:
+    """One row per (alias, iso2, lang), the best-ranked kind (resolver.rank) and its source kept
+    (a CLDR name that iso-codes also gives is one row); rows with an empty key dropped; sorted by
+    code and key. A form that any source calls unsafe in prose stays unsafe."""
+    kept: dict[tuple[str, str, str], dict[str, str]] = {}
+    for r in sorted(rows, key=lambda r: rank(r["kind"])):
+        ident = (r["alias"], r["iso2"], r["lang"])
+        if not r["key"]:
             continue
-        seen.add(ident)
-        out.append(r)
+        if ident not in kept:
+            kept[ident] = dict(r)
+        elif r["prose"] == "false":
+            kept[ident]["prose"] = "false"
+    out = list(kept.values())
     # Within a key the row that speaks for it at run time comes first (resolver.rank).
     return sorted(out, key=lambda r: (r["iso2"], r["key"], rank(r["kind"]), r["kind"], r["lang"], r["alias"]))
 

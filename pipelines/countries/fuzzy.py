@@ -6,7 +6,7 @@ spaces or punctuation, keys.compact), so "New-Zealand", "Newzealand" and "New Ze
 "newzealand".
 Partial or token-set scorers are not used: they are what map a person, a bank or a sea named after
 a country to that country. A match must
-- be within the edit budget of the name's distinctive part (EDIT_BUDGET of its length without
+- be within the edit budget of the name's distinctive part (`edit_budget` of its length without
   generic words such as "republic" or "kingdom", so "Republic of Rwanda" is not one short word
   away from "Republic of Uganda"); below 5 letters there is no fuzzy match (Iran/Iraq, Mali/Bali);
 - start with the same letter (misspellings rarely change the first letter; "Roman" is not Oman);
@@ -24,14 +24,15 @@ from functools import lru_cache
 
 from pipelines.countries import tables
 from pipelines.countries.keys import compact, compact_folded, key
-from pipelines.countries.resolver import Resolution, lookup
+from pipelines.countries.resolver import FOREIGN_FORMS, Resolution, lookup
 
 MIN_LENGTH = 5
 MARGIN = 1
 DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish", "ic", "er", "s", "ns", "ans", "ians")
 FUZZY_LANGUAGES = frozenset({"en", "pl", "de", "fr", "es", "it", "nl", "pt", "uk", "ru", "uk-Latn", "ru-Latn"})
-GENERIC = frozenset({"rep", "dem", "fed", "kingdom", "united", "states", "islands", "saint", "peoples",
-                     "union", "state", "north", "south", "east", "west", "new", "arab", "islamic"})
+GENERIC = frozenset({"rep", "republic", "dem", "democratic", "fed", "kingdom", "united", "states", "islands",
+                     "saint", "peoples", "union", "state", "north", "south", "east", "west", "new", "arab",
+                     "islamic"}) | FOREIGN_FORMS
 
 
 def edit_budget(length: int) -> int:
@@ -56,13 +57,14 @@ def candidates() -> dict[tuple[str, str, int], dict[str, str]]:
     out: dict[tuple[str, str, int], dict[str, str]] = {}
 
     def add(name: str, k: str) -> None:
-        sk = compact(name)
+        # A one-word key is the compact form already (keys leave one-word names as folded).
+        sk = k if " " not in k else compact(name)
         s = script(sk)
         if s != "other" and len(sk) >= MIN_LENGTH - 1:
             out.setdefault((s, sk[0], len(sk)), {}).setdefault(sk, k)
 
     seen = set()
-    for a, k, _iso2, _kind, lang, _prose, _src in tables.aliases():
+    for a, k, _iso2, _kind, lang, _rest in tables.alias_lookup_rows():
         if lang in FUZZY_LANGUAGES and a not in seen:
             seen.add(a)
             add(a, k)
@@ -70,6 +72,15 @@ def candidates() -> dict[tuple[str, str, int], dict[str, str]]:
         if d["reason"] != "demonym":
             add(d["alias"], key(d["alias"]))
     return out
+
+
+@lru_cache(maxsize=1)
+def _scorer():
+    """rapidfuzz, imported on the first miss only (most runs never need it)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    return process.extract, OSA.distance
 
 
 @lru_cache(maxsize=4096)
@@ -89,11 +100,9 @@ def match(folded: str, k: str) -> Resolution | None:
     s = script(sk)
     if not budget or s == "other" or not sk:
         return None
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
     skeletons, keys = window(s, sk[0], len(sk), budget)
-    found = process.extract(sk, skeletons, scorer=OSA.distance, score_cutoff=budget + MARGIN, limit=None)
+    extract, distance = _scorer()
+    found = extract(sk, skeletons, scorer=distance, score_cutoff=budget + MARGIN, limit=None)
     best: dict[object, tuple[int, str]] = {}
     choices = {}
     for cand, dist, i in found:

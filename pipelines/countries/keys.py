@@ -48,6 +48,7 @@ ABBREVIATIONS = {
     "eq": ("equatorial",), "cent": ("central",), "afr": ("african",), "utd": ("united",),
     "ter": ("territory",), "terr": ("territory",), "n": ("north",), "s": ("south",),
     "e": ("east",), "w": ("west",), "neth": ("netherlands",), "herz": ("herzegovina",),
+    "pld": ("poludniowa",), "pln": ("polnocna",),  # Polish "Korea Płd.", "Korea Płn."
     "pdr": ("peoples", "dem", "rep"), "dpr": ("dem", "peoples", "rep"), "pr": ("peoples", "rep"),
     "dr": ("dem", "rep"), "rb": ("bolivarian", "rep"), "fyr": ("former", "yugoslav", "rep"),
 }

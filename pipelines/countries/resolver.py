@@ -4,14 +4,16 @@ Order of the steps, and why:
 1. the raw string among the aliases as written, then its key (keys.py) in the alias index and the
    deny index: exact answers first, and the common case costs one or two dict probes;
 2. null markers ("N/A" is not Namibia's "NA");
-3. qualifiers and footnotes: "Kosovo (under UNSCR 1244/99)", "Kosovo 1/", "France (FRA)",
+3. qualifiers, footnotes and UN designations: "Kosovo (under UNSCR 1244/99)", "Kosovo 1/",
+   "Kosovo under UNSC resolution 1244", "Kosovo*: This designation is ...", "France (FRA)",
    "FRA France". The main part must resolve, and a qualifier may not name a part, a place or
    another entity ("Georgia (U.S. state)", "Serbia (excluding Kosovo)"): those stay unresolved;
 4. a form of government around a known name: "Commonwealth of Australia", "Oriental Republic of
-   Uruguay", "Swaziland, Kingdom of" resolve through the name they contain;
-5. marker words ("sea", "university", "force") end the search: a name that merely contains a
+   Uruguay", "Swaziland, Kingdom of", "Республіка Туреччина" resolve through the name they contain;
+5. a definite article before a known name ("die Schweiz", "l'Allemagne", "les États-Unis");
+6. marker words ("sea", "university", "force") end the search: a name that merely contains a
    country is not that country ("Kosovo Force", "Gulf of Guinea");
-6. a fuzzy fallback for misspellings (fuzzy.py), which also knows the deny keys, so a misspelt
+7. a fuzzy fallback for misspellings (fuzzy.py), which also knows the deny keys, so a misspelt
    region ("Nothern Ireland") is denied rather than matched to a country.
 An unresolved name is always better than a wrong code, so every step that is unsure says no.
 """
@@ -57,6 +59,8 @@ _FOOTNOTE_TAIL = re.compile(r"(?:(?<=[^\W\d_])\d{1,2}|\s*\d{1,2}/|\s*[*†‡§�
 _UN_DESIGNATION = re.compile(
     r"[\s,]+(?:under|as defined (?:by|in)|in accordance with|pursuant to|according to)\s+(?:the\s+)?"
     r"(?:un\b|unsc|unscr|united nations|unmik|security council|resolution)", re.IGNORECASE)
+# Everything _qualified looks for, in one pattern: brackets, footnote marks, digits, UN designations.
+_QUALIFIER_HINT = re.compile(r"[(\[{*†‡§¶\d]|\b(?:under|as defined|accordance|pursuant|according)\b", re.IGNORECASE)
 _GOVERNMENT = re.compile(r"^(?:the\s+)?([\w\s'-]+?)\s+of\s+(?:the\s+)?(.+)$")
 _GOVERNMENT_INVERTED = re.compile(r"^(.+?),\s*(?:the\s+)?([\w\s'-]+?)\s+of(?:\s+the)?\s*$")
 MEMO_LIMIT = 1_000_000
@@ -116,7 +120,7 @@ def index() -> _Index:
     speaks for a key first (build.py sorts by `rank`), so the first row of a key wins."""
     alias: dict[str, tuple[str, str, str]] = {}
     surface: dict[str, str] = {}
-    for a, k, iso2, kind, _lang, _prose, _src in tables.aliases():
+    for a, k, iso2, kind, _lang, _rest in tables.alias_lookup_rows():
         surface[a] = k
         if k not in alias:
             alias[k] = (iso2, kind, a)
@@ -170,13 +174,17 @@ def unresolved(k: str, reason: str) -> Resolution:
 
 def _qualified(name: str, k: str) -> Resolution | None:
     """Resolve "Main (qualifier)" and "Main 1/" forms; None when the name has neither."""
+    if not _QUALIFIER_HINT.search(name):
+        return None  # one scan instead of three for the names without brackets, digits or UN text
     quals = _BRACKETED.findall(name)
     main = _BRACKETED.sub(" ", name) if quals else name
     designation = _UN_DESIGNATION.search(main)
     if designation:  # "Kosovo under UNSC resolution 1244", "Kosovo as defined by UNSCR 1244"
         main = main[:designation.start()]
-    main = _FOOTNOTE_TAIL.sub("", main)
-    main_key = key(main)
+    tail = _FOOTNOTE_TAIL.search(main)
+    if not (quals or designation or tail):
+        return None
+    main_key = key(main[:tail.start()] if tail else main)
     if main_key == k or not main_key:
         return None
     hit = lookup(main_key) or _government_form(main, main_key)
@@ -234,12 +242,46 @@ def government_parts(name: str) -> tuple[str, str] | None:
 
 def _government_form(name: str, k: str) -> Resolution | None:
     """A form of government around a known name (see `government_parts`)."""
-    parts = government_parts(name)
+    parts = government_parts(name) if " of" in name.casefold() else None
     if parts is None:
         return None
     form, rest = parts
     hit = lookup(key(rest)) or _government_form(rest, k)  # "Republic of the Union of Myanmar"
     return hit.via(k, f"form of government {form!r}") if hit else None
+
+
+# A form of government written before the name in the nominative, as Ukrainian, Russian and German
+# do ("Республіка Туреччина", "Respublika Polshcha", "Königreich Dänemark"); Polish puts the name in
+# the genitive ("Królestwo Danii"), so Polish official names come from the tables only.
+FOREIGN_FORMS = frozenset({
+    "республіка", "республика", "королівство", "королевство", "князівство", "княжество",
+    "respublika", "korolivstvo", "korolevstvo", "republik", "konigreich", "furstentum",
+    "grossherzogtum", "bundesrepublik",
+})
+
+
+def _foreign_form(name: str, folded: str, k: str) -> Resolution | None:
+    """A foreign form of government before a known name (see FOREIGN_FORMS)."""
+    if folded.lstrip().partition(" ")[0] not in FOREIGN_FORMS:
+        return None
+    ws = words(name)
+    if len(ws) < 2 or ws[0] not in FOREIGN_FORMS:
+        return None
+    hit = lookup(" ".join(sorted(ws[1:])))
+    return hit.via(k, f"form of government {ws[0]!r}") if hit else None
+
+
+# Definite articles before a country name in German, French, Spanish, Italian, Portuguese, Dutch
+# ("die Schweiz", "l'Allemagne", "les États-Unis", "el Reino Unido"); English "the" is a stopword.
+_ARTICLE = re.compile(r"^\s*(?:die|der|das|den|dem|des|la|le|les|l['’]|el|los|las|il|lo|gli|o|os|as|a|de|het)"
+                      r"(?:\s+|(?<=['’]))", re.IGNORECASE)
+
+
+def _article(name: str, k: str) -> Resolution | None:
+    """A definite article before a known name."""
+    m = _ARTICLE.match(name)
+    hit = lookup(key(name[m.end():])) if m else None
+    return hit.via(k, f"article {m.group().strip()!r} dropped") if hit else None
 
 
 def _footnoted(name: str, k: str) -> Resolution | None:
@@ -269,6 +311,11 @@ def _probe(name: str) -> tuple[bool, str, str]:
     return k in idx.alias or k in idx.deny, k, folded
 
 
+def table_hit(name: str) -> bool:
+    """Whether `name` is answered from the alias or deny tables, without the fallbacks."""
+    return _probe(name)[0]
+
+
 def code_of(name: str) -> str | None:
     """`resolve_new(name).iso2` without building a Resolution for table hits (the fast path
     of `to_iso2`: most names are in the tables, and an answer object costs more than the lookup)."""
@@ -285,22 +332,31 @@ def resolve_new(name: str) -> Resolution:
     return lookup(k) if found else _fallbacks(name, k, folded)
 
 
+@lru_cache(maxsize=1)
+def _fuzzy():
+    """The fuzzy module, imported on first use (it imports this module; an import statement per
+    miss would cost more than the lookup it guards)."""
+    from pipelines.countries import fuzzy
+
+    return fuzzy
+
+
 def _fallbacks(name: str, k: str, folded: str) -> Resolution:
-    """Steps 2-6 for a name that is not in the tables (see the module docstring)."""
+    """Steps 2-7 for a name that is not in the tables (see the module docstring)."""
     if not folded:
         return unresolved("", "null marker")
     if not k:
         return unresolved(k, "empty name")
-    hit = _qualified(name, k) or _government_form(name, k) or _with_code(k) or _footnoted(name, k)
+    hit = (_qualified(name, k) or _government_form(name, k) or _foreign_form(name, folded, k) or _with_code(k)
+           or _footnoted(name, k) or _article(name, k))
     if hit is not None:
         return hit
     marker = next((w for w in k.split() if w in NAME_MARKERS), None)
     if marker:
         return Resolution(None, None, "deny", 100.0, f"contains the marker word {marker!r}", k)
-    from pipelines.countries import fuzzy
-
+    fuzzy = _fuzzy()
     hit = fuzzy.match(folded, k)
-    if hit is None and (parts := government_parts(name)) is not None:
+    if hit is None and " of" in folded and (parts := government_parts(name)) is not None:
         inner = fuzzy.match(parts[1], key(parts[1]))  # "Republic of Rwandaa"
         hit = inner.via(k, f"form of government {parts[0]!r}") if inner and inner.iso2 else None
     return hit or unresolved(k, "no alias, no close spelling")

@@ -46,7 +46,7 @@ def romanise(text: str, system: str) -> str:
     prev = ""
     for i, ch in enumerate(text):
         low = ch.lower()
-        at_start = not prev.isalpha()
+        at_start = not prev or (not prev.isalpha() and prev not in "'’ʼ")  # "Знам'янка" -> "Znamianka"
         if system == "kmu2010" and low == "г" and prev.lower() == "з":
             rom = "gh"
         elif low in initial and (at_start or (system == "bgn_pcgn" and prev.lower() in _VOWELS_RU)):

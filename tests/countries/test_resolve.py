@@ -97,12 +97,22 @@ def test_resolve_many_resolves_each_distinct_value_once(monkeypatch):
     calls = []
     real = pc.resolve_new
     monkeypatch.setattr(pc, "resolve_new", lambda n: calls.append(n) or real(n))
-    monkeypatch.setattr(pc, "_memo", {})
+    pc.clear_cache()
     names = ["Niemcy", "Kosova", "Niemcy", "England", "Kosova", "Niemcy"]
     out = pc.resolve_many(names)
     assert [r.iso2 for r in out] == ["DE", "XK", "DE", None, "XK", "DE"]
     assert sorted(calls) == sorted(set(names))
     assert to_iso2_many(names) == ["DE", "XK", "DE", None, "XK", "DE"]
+
+
+def test_memo_is_bounded(monkeypatch):
+    import pipelines.countries as pc
+
+    monkeypatch.setattr(pc, "MEMO_LIMIT", 3)
+    pc.clear_cache()
+    for name in ["France", "Spain", "Italy", "Malta"]:
+        to_iso2(name)
+    assert len(pc._iso2_memo) <= 3 and to_iso2("France") == "FR"
 
 
 def test_non_string_input_is_unresolved():
@@ -143,3 +153,24 @@ def test_a_qualifier_that_names_the_same_country_is_fine_another_is_not():
     assert to_iso2("Bolivia (Plurin. State of)") == "BO"
     assert to_iso2("Cyprus (northern part)") is None
     assert to_iso2("Sudan (former)") is None
+
+
+@pytest.mark.parametrize("name, code", [("die Schweiz", "CH"), ("l'Allemagne", "DE"), ("les États-Unis", "US"),
+                                        ("el Reino Unido", "GB"), ("La Réunion", "RE")])
+def test_a_definite_article_before_a_known_name_is_dropped(name, code):
+    assert to_iso2(name) == code
+
+
+def test_an_article_before_an_unknown_name_stays_unresolved():
+    assert to_iso2("la Manche") is None
+
+
+@pytest.mark.parametrize("name, code", [("Республіка Туреччина", "TR"), ("Respublika Turechchyna", "TR"),
+                                        ("Republik Polen", "PL"), ("Korea Płd.", "KR")])
+def test_foreign_forms_of_government_and_polish_abbreviations(name, code):
+    assert to_iso2(name) == code
+
+
+def test_a_foreign_form_around_a_denied_name_is_denied_not_fuzzy_matched():
+    r = resolve("Республика Абхазия")  # one word away from "Республика Албания"
+    assert (r.iso2, r.method, r.reason) == (None, "deny", "unrecognised_entity; form of government 'республика'")
