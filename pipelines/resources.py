@@ -43,6 +43,11 @@ class GuaranteesSettings(dg.ConfigurableResource):
         return _resolve(self.outputs_dir, "GUARANTEES_OUTPUTS_DIR", "outputs")
 
     @property
+    def cache_path(self) -> Path:
+        """What a run keeps for the next ones (the extraction cache, the seeds folder as last read)."""
+        return self.outputs_path / "cache"
+
+    @property
     def read_limits(self) -> ReadLimits:
         return ReadLimits(self.max_document_bytes, self.max_line_chars)
 
