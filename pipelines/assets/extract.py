@@ -8,7 +8,8 @@ much as a run over one document.
 import dagster as dg
 import pandas as pd
 
-from pipelines.assets._metadata import markdown_table, table_metadata, validated
+from pipelines import checks
+from pipelines.assets._metadata import failure, markdown_table
 from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, extract_incremental
 from pipelines.lib.seeds import raw_document_from_row
 from pipelines.resources import GuaranteesSettings
@@ -30,21 +31,28 @@ _DESCRIPTIONS = {
 @dg.multi_asset(
     group_name="extract",
     outs={name: dg.AssetOut(description=_DESCRIPTIONS[name], kinds={"parquet"}) for name in EXTRACTED_TABLES},
+    check_specs=[s for name in EXTRACTED_TABLES for s in checks.table_specs(name)] + checks.CROSS_TABLE_SPECS,
 )
-def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSettings, raw_documents: pd.DataFrame):
-    """Extract every new or changed document, reuse the cached rows of the others, and validate
-    each table. The `documents` output's metadata lists what was processed, reused and dropped."""
+def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSettings, raw_documents: pd.DataFrame,
+                     countries: pd.DataFrame):
+    """Extract every new or changed document, reuse the cached rows of the others, validate each
+    table and run its checks. The `documents` output's metadata lists what was processed, reused
+    and dropped; an invalid table fails the step with every failure case and is not stored."""
     documents = [raw_document_from_row(row) for row in raw_documents.to_dict("records")]
     result = extract_incremental(documents, settings.cache_path / "extract")
     report = result.report
     context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
                      f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
+    frames, invalid = {}, []
     for name in EXTRACTED_TABLES:
-        frame = validated(name, result.tables[name].to_pandas())
-        metadata = table_metadata(name, frame)
-        if name == "documents":
-            metadata.update(corpus_metadata(report, settings))
-        yield dg.Output(frame, name, metadata=metadata)
+        extra = corpus_metadata(report, settings) if name == "documents" else None
+        frames[name], validation = yield from checks.checked_table(name, result.tables[name].to_pandas(),
+                                                                   extra_metadata=extra)
+        if not validation.ok:
+            invalid.append(validation)
+    yield from checks.cross_table_results(frames, countries, settings.unresolved_threshold)
+    if invalid:
+        raise failure(invalid, "extracted tables failed validation")
 
 
 def corpus_metadata(report: CorpusReport, settings: GuaranteesSettings) -> dict:
