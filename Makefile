@@ -38,7 +38,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
-## ui: the Dagster UI (webserver + daemon) on 127.0.0.1:$(PORT); Ctrl-C stops it
+## ui: the Dagster UI and its daemon on 127.0.0.1:$(PORT), so the sensor and the schedule fire; Ctrl-C stops all
 ui: $(VENV)/.installed
 	exec $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
 

@@ -6,6 +6,7 @@ import warnings
 import dagster as dg
 
 from pipelines.assets import extract, ingest, release
+from pipelines.automation import daily_publish_schedule, publish_job, seeds_sensor
 from pipelines.resources import FrameIOManager, GuaranteesSettings
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -13,16 +14,11 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 ALL_ASSETS = dg.load_assets_from_modules([ingest, extract, release])
 
-publish_job = dg.define_asset_job(
-    "publish_job",
-    selection=dg.AssetSelection.all(),
-    description="Read the seeds folder, extract every table, validate, and publish a release.",
-    executor_def=dg.in_process_executor,
-)
-
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     jobs=[publish_job],
+    schedules=[daily_publish_schedule],
+    sensors=[seeds_sensor],
     resources={
         "settings": GuaranteesSettings(),
         "io_manager": FrameIOManager(),

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.lib.documents import ReadLimits
+from pipelines.lib.quality import DEFAULT_MAX_UNRESOLVED_SHARE
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,6 +34,8 @@ class GuaranteesSettings(dg.ConfigurableResource):
     outputs_dir: Optional[str] = None
     max_document_bytes: int = ReadLimits.max_bytes
     max_line_chars: int = ReadLimits.max_line_chars
+    # Highest share of unresolved country-like names a release may have (GUARANTEES_MAX_UNRESOLVED_SHARE).
+    max_unresolved_share: Optional[float] = None
 
     @property
     def seeds_path(self) -> Path:
@@ -41,6 +44,17 @@ class GuaranteesSettings(dg.ConfigurableResource):
     @property
     def outputs_path(self) -> Path:
         return _resolve(self.outputs_dir, "GUARANTEES_OUTPUTS_DIR", "outputs")
+
+    @property
+    def cache_path(self) -> Path:
+        """What a run keeps for the next ones (the extraction cache, the seeds folder as last read)."""
+        return self.outputs_path / "cache"
+
+    @property
+    def unresolved_threshold(self) -> float:
+        if self.max_unresolved_share is not None:
+            return self.max_unresolved_share
+        return float(os.environ.get("GUARANTEES_MAX_UNRESOLVED_SHARE") or DEFAULT_MAX_UNRESOLVED_SHARE)
 
     @property
     def read_limits(self) -> ReadLimits:

@@ -1,12 +1,21 @@
-"""Extract: sentences, country mentions, dates, people and commitments from the decoded documents."""
+"""Extract: sentences, country mentions, dates, people and commitments from the decoded documents.
+
+Only documents that are new or changed since the last run are extracted; the others come from the
+extraction cache (`pipelines/lib/doc_cache.py`), so a run after one new document costs about as
+much as a run over one document.
+"""
 
 import dagster as dg
 import pandas as pd
 
-from pipelines.assets._metadata import table_metadata, validated
-from pipelines.lib import tables
-from pipelines.lib.corpus import EXTRACTED_TABLES, extract_corpus
+from pipelines import checks
+from pipelines.assets._metadata import failure, markdown_table
+from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, extract_incremental
 from pipelines.lib.seeds import raw_document_from_row
+from pipelines.resources import GuaranteesSettings
+
+# Longest list of documents shown per category in a run's metadata (the counts are always exact).
+LISTED_DOCUMENTS = 200
 
 _DESCRIPTIONS = {
     "documents": "One row per seed document: id, path, title, publication date (sidecar or inferred), text.",
@@ -22,12 +31,48 @@ _DESCRIPTIONS = {
 @dg.multi_asset(
     group_name="extract",
     outs={name: dg.AssetOut(description=_DESCRIPTIONS[name], kinds={"parquet"}) for name in EXTRACTED_TABLES},
+    check_specs=[s for name in EXTRACTED_TABLES for s in checks.table_specs(name)] + checks.CROSS_TABLE_SPECS,
 )
-def extracted_tables(context: dg.AssetExecutionContext, raw_documents: pd.DataFrame):
-    """Run the extraction core over every document and validate each table it produces."""
+def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSettings, raw_documents: pd.DataFrame,
+                     countries: pd.DataFrame):
+    """Extract every new or changed document, reuse the cached rows of the others, validate each
+    table and run its checks. The `documents` output's metadata lists what was processed, reused
+    and dropped; an invalid table fails the step with every failure case and is not stored."""
     documents = [raw_document_from_row(row) for row in raw_documents.to_dict("records")]
-    rows = extract_corpus(documents)
-    context.log.info(f"extracted {len(documents)} document(s)")
+    result = extract_incremental(documents, settings.cache_path / "extract")
+    report = result.report
+    context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
+                     f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
+    frames, invalid = {}, []
     for name in EXTRACTED_TABLES:
-        frame = validated(name, tables.to_frame(name, rows[name]))
-        yield dg.Output(frame, name, metadata=table_metadata(name, frame))
+        extra = corpus_metadata(report, settings) if name == "documents" else None
+        frames[name], validation = yield from checks.checked_table(name, result.tables[name].to_pandas(),
+                                                                   extra_metadata=extra)
+        if not validation.ok:
+            invalid.append(validation)
+    yield from checks.cross_table_results(frames, countries, settings.unresolved_threshold)
+    if invalid:
+        raise failure(invalid, "extracted tables failed validation")
+
+
+def corpus_metadata(report: CorpusReport, settings: GuaranteesSettings) -> dict:
+    """Which documents this run extracted (and why), reused from the cache, and dropped."""
+    return {
+        "documents_processed": len(report.processed),
+        "documents_reused": len(report.reused),
+        "documents_dropped": len(report.dropped),
+        "processed": dg.MetadataValue.md(_listing(report.processed)),
+        "reused": dg.MetadataValue.md(_listing(report.reused)),
+        "dropped": dg.MetadataValue.md(_listing(report.dropped)),
+        "extractor_version": report.extractor_version,
+        "cache": dg.MetadataValue.path(str(settings.cache_path / "extract" / report.extractor_version)),
+        "cache_segments": report.cache.segments,
+        "seconds": dg.MetadataValue.json({k: round(v, 4) for k, v in report.seconds.items()}),
+    }
+
+
+def _listing(rows: list[dict]) -> str:
+    text = markdown_table(pd.DataFrame(rows[:LISTED_DOCUMENTS]))
+    if len(rows) > LISTED_DOCUMENTS:
+        text += f"\n\n… and {len(rows) - LISTED_DOCUMENTS:,} more"
+    return text

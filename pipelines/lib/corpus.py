@@ -1,13 +1,34 @@
-"""Extraction over a whole corpus: one `extract_document` call per document, rows gathered per table."""
+"""Extraction over a whole corpus: one `extract_document` call per document, rows gathered per table.
+
+`extract_incremental` is what the pipeline runs: it extracts only the documents the cache does not
+hold (`doc_cache`), in batches through `extract_batch` (the unit to hand to a process pool), and
+reports which documents were processed, reused and dropped since the previous run.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.lib import tables
+from pipelines.lib.doc_cache import CommitStats, DocCache
 from pipelines.lib.documents import RawDocument
 from pipelines.lib.extract import DocumentExtraction, extract_document
+from pipelines.lib.fingerprint import extractor_version
 
 EXTRACTED_TABLES = ("documents", "sentences", "country_mentions", "date_mentions", "people", "commitments",
                     "unresolved_names")
+BATCH_SIZE = 256
+CORPUS_FILE = "corpus.parquet"
+_CORPUS_SCHEMA = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()), ("sha256", pa.string()),
+                            ("fingerprint", pa.string())])
 
 
 def gather(extractions: Iterable[DocumentExtraction]) -> dict[str, list[dict]]:
@@ -22,3 +43,133 @@ def gather(extractions: Iterable[DocumentExtraction]) -> dict[str, list[dict]]:
 def extract_corpus(documents: Iterable[RawDocument]) -> dict[str, list[dict]]:
     """Rows of every extracted table for the given documents, in document order."""
     return gather(extract_document(doc) for doc in documents)
+
+
+def cache_schemas() -> dict[str, pa.Schema]:
+    """The published Arrow types, every column nullable: a bad value must reach validation, which
+    reports it with its row, rather than fail inside Arrow."""
+    return {name: pa.schema([pa.field(f.name, f.type, nullable=True) for f in tables.arrow_schema(name)])
+            for name in EXTRACTED_TABLES}
+
+
+def rows_to_arrow(table: str, rows: list[dict], schema: pa.Schema) -> pa.Table:
+    arrays = []
+    for f in schema:
+        try:
+            arrays.append(pa.array([row.get(f.name) for row in rows], type=f.type))
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise ValueError(f"extracted column {table}.{f.name} does not fit {f.type}: {exc}") from exc
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def extract_batch(documents: list[RawDocument], schemas: dict[str, pa.Schema]) -> dict[str, pa.Table]:
+    """Every extracted table for a batch of documents: a pure function of the batch."""
+    rows = extract_corpus(documents)
+    return {name: rows_to_arrow(name, rows[name], schemas[name]) for name in EXTRACTED_TABLES}
+
+
+def document_fingerprint(doc: RawDocument) -> str:
+    """Everything `extract_document` reads besides the text, which the content hash stands for."""
+    side = doc.sidecar
+    key = [doc.source_path, doc.sha256, doc.encoding, doc.n_bytes,
+           side.published.isoformat() if side.published else None, side.source_url, side.language]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()
+
+
+@dataclass
+class CorpusReport:
+    """What a run did with each document, for the run's metadata."""
+
+    extractor_version: str
+    processed: list[dict] = field(default_factory=list)  # source_path, doc_id, reason
+    reused: list[dict] = field(default_factory=list)  # source_path, doc_id
+    dropped: list[dict] = field(default_factory=list)  # source_path, doc_id
+    cache: CommitStats = field(default_factory=CommitStats)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class CorpusResult:
+    tables: dict[str, pa.Table]
+    report: CorpusReport
+
+
+def extract_incremental(documents: list[RawDocument], cache_dir: Path, *, batch_size: int = BATCH_SIZE,
+                        version: str | None = None) -> CorpusResult:
+    """Every extracted table for `documents`, extracting only those the cache does not hold."""
+    version = version or extractor_version()
+    schemas = cache_schemas()
+    fingerprints = [document_fingerprint(d) for d in documents]
+    seconds = {}
+    with DocCache.open(cache_dir, version, schemas) as cache:
+        t0 = time.perf_counter()
+        hits = cache.hits(fingerprints)
+        todo = [(fp, d) for fp, d in zip(fingerprints, documents) if fp not in hits]
+        writer = cache.new_segment()
+        t1 = time.perf_counter()
+        try:
+            for start in range(0, len(todo), batch_size):
+                batch = todo[start:start + batch_size]
+                docs = [d for _, d in batch]
+                writer.append([fp for fp, _ in batch], [d.doc_id for d in docs], extract_batch(docs, schemas))
+        finally:
+            writer.close()
+        t2 = time.perf_counter()
+        stats = cache.commit(fingerprints, writer)
+        t3 = time.perf_counter()
+        result = cache.read(fingerprints)
+        t4 = time.perf_counter()
+        previous = _load_corpus(cache_dir)
+        report = _report(documents, fingerprints, hits, previous, version)
+        _save_corpus(cache_dir, documents, fingerprints, version)
+    report.cache = stats
+    report.seconds = {"lookup": t1 - t0, "extract": t2 - t1, "commit": t3 - t2, "read": t4 - t3}
+    return CorpusResult(result, report)
+
+
+def _report(documents, fingerprints, hits, previous, version) -> CorpusReport:
+    old_rows, old_version = previous
+    report = CorpusReport(version)
+    current_paths = set()
+    for doc, fp in zip(documents, fingerprints):
+        current_paths.add(doc.source_path)
+        row = {"source_path": doc.source_path, "doc_id": doc.doc_id}
+        if fp in hits:
+            report.reused.append(row)
+            continue
+        old = old_rows.get(doc.source_path)
+        if old is None:
+            reason = "new"
+        elif old["sha256"] != doc.sha256:
+            reason = "content changed"
+        elif old["fingerprint"] != fp:
+            reason = "sidecar changed"
+        elif old_version != version:
+            reason = "extractor changed"
+        else:
+            reason = "not cached"
+        report.processed.append(dict(row, reason=reason))
+    report.dropped = [{"source_path": p, "doc_id": r["doc_id"]} for p, r in sorted(old_rows.items())
+                      if p not in current_paths]
+    return report
+
+
+def _load_corpus(cache_dir: Path) -> tuple[dict[str, dict], str | None]:
+    """The previous run's documents by path, and its extractor version."""
+    path = cache_dir / CORPUS_FILE
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException):
+        return {}, None
+    cols = table.to_pydict()
+    rows = {p: {"doc_id": d, "sha256": s, "fingerprint": f}
+            for p, d, s, f in zip(cols["source_path"], cols["doc_id"], cols["sha256"], cols["fingerprint"])}
+    return rows, (table.schema.metadata or {}).get(b"extractor_version", b"").decode() or None
+
+
+def _save_corpus(cache_dir: Path, documents: list[RawDocument], fingerprints: list[str], version: str) -> None:
+    table = pa.table({"source_path": [d.source_path for d in documents], "doc_id": [d.doc_id for d in documents],
+                      "sha256": [d.sha256 for d in documents], "fingerprint": fingerprints}, schema=_CORPUS_SCHEMA)
+    tmp = cache_dir / f".{CORPUS_FILE}.{os.getpid()}.tmp"
+    pq.write_table(table.replace_schema_metadata({"extractor_version": version}), tmp)
+    os.replace(tmp, cache_dir / CORPUS_FILE)

@@ -83,6 +83,8 @@ def test_validation_failure_publishes_nothing(seeds_dir, outputs_dir, monkeypatc
         return out
 
     monkeypatch.setattr("pipelines.lib.corpus.extract_document", broken)
+    # A changed extractor has a new version, so the extraction cache does not serve the first run's rows.
+    monkeypatch.setattr("pipelines.lib.corpus.extractor_version", lambda: "broken-extractor")
     result = run(seeds_dir, outputs_dir)
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)

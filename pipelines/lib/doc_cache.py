@@ -1,0 +1,248 @@
+"""A cache of extracted rows per document, so that a run extracts only new or changed documents.
+
+Extraction is a pure function of a document (bytes, path, sidecar) and of the extractor's code, so
+its rows can be kept and reused as long as both are unchanged. Layout, under `<outputs>/cache/extract/`:
+
+    .lock                                  one process at a time reads or writes the cache
+    <extractor version>/index.parquet      one row per cached document: fingerprint, doc_id, segment
+    <extractor version>/segments/<id>/<table>.parquet   rows of every extracted table
+
+A *segment* holds the rows of the documents extracted together (one run's new documents, written
+batch by batch as row groups), so that a run writes O(new documents) and reads a handful of files
+whatever the corpus size. Per-document files would mean hundreds of thousands of small files, and
+a Dagster partition per document fails near 36,000 partitions on SQLite.
+
+The cache keeps the documents of the latest corpus only: entries of documents that left it are
+evicted at commit, and segments are compacted so that there are at most `MAX_SEGMENTS` of them and
+none is more than half dead. A new extractor version starts a new folder and removes the others.
+Every step that changes files writes new files first and replaces the index last with one rename,
+so an interrupted run leaves a valid, if smaller, cache.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from filelock import FileLock
+
+MAX_SEGMENTS = 8
+LOCK_TIMEOUT_S = 3600
+_INDEX_SCHEMA = pa.schema([("fingerprint", pa.string()), ("doc_id", pa.string()), ("segment", pa.string())])
+_WRITE_OPTIONS = dict(compression="zstd", compression_level=1)
+
+
+@dataclass
+class Entry:
+    doc_id: str
+    segment: str
+
+
+@dataclass
+class CommitStats:
+    segments: int = 0
+    evicted: int = 0
+    merged_segments: int = 0
+    removed_versions: list[str] = field(default_factory=list)
+
+
+class SegmentWriter:
+    """Appends batches of extracted tables to one new segment; nothing is visible before commit."""
+
+    def __init__(self, folder: Path, schemas: dict[str, pa.Schema]):
+        self.folder = folder
+        self.schemas = schemas
+        self.entries: dict[str, str] = {}  # fingerprint -> doc_id
+        self._writers: dict[str, pq.ParquetWriter] = {}
+
+    @property
+    def segment_id(self) -> str:
+        return self.folder.name
+
+    def append(self, fingerprints: list[str], doc_ids: list[str], tables: dict[str, pa.Table]) -> None:
+        if not fingerprints:
+            return
+        if not self._writers:
+            self.folder.mkdir(parents=True)
+            self._writers = {name: pq.ParquetWriter(self.folder / f"{name}.parquet", schema, **_WRITE_OPTIONS)
+                             for name, schema in self.schemas.items()}
+        for name, writer in self._writers.items():
+            writer.write_table(tables[name].cast(self.schemas[name]))
+        self.entries.update(zip(fingerprints, doc_ids))
+
+    def close(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers = {}
+
+
+class DocCache:
+    """Open with `DocCache.open(root, version, schemas)`; every method runs under the cache lock."""
+
+    def __init__(self, root: Path, version: str, schemas: dict[str, pa.Schema]):
+        self.root = root
+        self.version = version
+        self.schemas = schemas
+        self.folder = root / version
+        self.index: dict[str, Entry] = {}
+        self.segment_sizes: dict[str, int] = {}  # documents written into each segment
+        self._lock = FileLock(str(root / ".lock"), timeout=LOCK_TIMEOUT_S)
+
+    @classmethod
+    def open(cls, root: Path, version: str, schemas: dict[str, pa.Schema]) -> "DocCache":
+        root.mkdir(parents=True, exist_ok=True)
+        return cls(root, version, schemas)
+
+    def __enter__(self) -> "DocCache":
+        self._lock.acquire()
+        self._load_index()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._lock.release()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _load_index(self) -> None:
+        path = self.folder / "index.parquet"
+        if not path.exists():
+            return
+        table = pq.read_table(path)
+        meta = json.loads((table.schema.metadata or {}).get(b"segments", b"{}"))
+        cols = table.to_pydict()
+        self.index = {fp: Entry(d, s) for fp, d, s in zip(cols["fingerprint"], cols["doc_id"], cols["segment"])}
+        self.segment_sizes = {s: int(n) for s, n in meta.items()}
+
+    def hits(self, fingerprints: Iterable[str]) -> set[str]:
+        return {fp for fp in fingerprints if fp in self.index}
+
+    def read(self, fingerprints: list[str]) -> dict[str, pa.Table]:
+        """Rows of every table for these documents (all cached), in the order given."""
+        wanted: dict[str, list[str]] = {}
+        for fp in fingerprints:
+            entry = self.index[fp]
+            wanted.setdefault(entry.segment, []).append(entry.doc_id)
+        order = pa.array([self.index[fp].doc_id for fp in fingerprints], pa.string())
+        parts: dict[str, list[pa.Table]] = {name: [] for name in self.schemas}
+        for segment in sorted(wanted):
+            doc_ids = wanted[segment] if len(wanted[segment]) < self.segment_sizes[segment] else None
+            for name, table in self._read_segment(segment, doc_ids).items():
+                parts[name].append(table)
+        return {name: _in_order(_concat(parts[name], schema), order) for name, schema in self.schemas.items()}
+
+    def _read_segment(self, segment: str, doc_ids: list[str] | None) -> dict[str, pa.Table]:
+        """A segment's tables; only the rows of `doc_ids` unless it is None (every row)."""
+        folder = self.folder / "segments" / segment
+        out = {}
+        keep = pa.array(doc_ids, pa.string()) if doc_ids is not None else None
+        for name in self.schemas:
+            table = pq.read_table(folder / f"{name}.parquet", memory_map=True)
+            if keep is not None:
+                table = table.filter(pc.is_in(table["doc_id"], value_set=keep))
+            out[name] = table
+        return out
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def new_segment(self) -> SegmentWriter:
+        segment = f"{time.time_ns():020d}-{secrets.token_hex(3)}"
+        return SegmentWriter(self.folder / "segments" / segment, self.schemas)
+
+    def commit(self, live: list[str], written: SegmentWriter | None = None) -> CommitStats:
+        """Keep exactly the `live` documents (cached before or just written), then compact."""
+        if written is not None and written.entries:
+            for fp, doc_id in written.entries.items():
+                self.index[fp] = Entry(doc_id, written.segment_id)
+            self.segment_sizes[written.segment_id] = len(written.entries)
+        live_set = set(live)
+        missing = live_set - self.index.keys()
+        if missing:
+            raise KeyError(f"{len(missing)} live document(s) are neither cached nor written, e.g. {min(missing)}")
+        stats = CommitStats(evicted=len(self.index) - len(live_set))
+        self.index = {fp: e for fp, e in self.index.items() if fp in live_set}
+        stats.merged_segments = self._compact()
+        self._write_index()
+        self._remove_unreferenced()
+        stats.removed_versions = self._remove_other_versions()
+        stats.segments = len(self.segment_sizes)
+        return stats
+
+    def _live_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in self.segment_sizes}
+        for entry in self.index.values():
+            counts[entry.segment] += 1
+        return counts
+
+    def _compact(self) -> int:
+        """Drop empty segments; merge the mostly dead ones and, beyond MAX_SEGMENTS, the smallest."""
+        live = self._live_counts()
+        for segment in [s for s, n in live.items() if n == 0]:
+            del self.segment_sizes[segment], live[segment]
+        merge = {s for s, n in live.items() if 2 * n < self.segment_sizes[s]}
+        by_size = sorted(live, key=lambda s: (live[s], s))
+        excess = len(live) - MAX_SEGMENTS
+        if excess > 0:
+            merge.update(by_size[:excess + 1])
+        if not merge:
+            return 0
+        members = {s: [fp for fp, e in self.index.items() if e.segment == s] for s in merge}
+        writer = self.new_segment()
+        try:
+            for segment in sorted(merge):
+                fps = members[segment]
+                doc_ids = [self.index[fp].doc_id for fp in fps]
+                writer.append(fps, doc_ids, self._read_segment(segment, doc_ids))
+        finally:
+            writer.close()
+        for fp, doc_id in writer.entries.items():
+            self.index[fp] = Entry(doc_id, writer.segment_id)
+        for segment in merge:
+            del self.segment_sizes[segment]
+        self.segment_sizes[writer.segment_id] = len(writer.entries)
+        return len(merge)
+
+    def _write_index(self) -> None:
+        fps = sorted(self.index)
+        table = pa.table({"fingerprint": fps, "doc_id": [self.index[f].doc_id for f in fps],
+                          "segment": [self.index[f].segment for f in fps]}, schema=_INDEX_SCHEMA)
+        table = table.replace_schema_metadata({"segments": json.dumps(self.segment_sizes, sort_keys=True)})
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".index.{os.getpid()}.tmp"
+        pq.write_table(table, tmp)
+        os.replace(tmp, self.folder / "index.parquet")
+
+    def _remove_unreferenced(self) -> None:
+        segments = self.folder / "segments"
+        if segments.is_dir():
+            for folder in segments.iterdir():
+                if folder.name not in self.segment_sizes:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+    def _remove_other_versions(self) -> list[str]:
+        removed = []
+        for folder in self.root.iterdir():
+            if folder.is_dir() and folder.name != self.version:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
+        return sorted(removed)
+
+
+def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
+def _in_order(table: pa.Table, order: pa.Array) -> pa.Table:
+    """Rows sorted by their document's position in `order`, keeping each document's row order."""
+    if table.num_rows == 0:
+        return table
+    position = pc.index_in(table["doc_id"], value_set=order)
+    keys = pa.table({"position": position, "row": pa.array(range(table.num_rows), pa.int64())})
+    return table.take(pc.sort_indices(keys, sort_keys=[("position", "ascending"), ("row", "ascending")]))

@@ -1,0 +1,63 @@
+"""Runs of the whole job after the seeds folder changed: only new or changed documents are extracted."""
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.lib import corpus
+from tests.dagster.test_pipeline import latest, run
+
+
+def add_document(seeds: Path, i: int) -> Path:
+    """A distinct news document: the seed with one more paragraph."""
+    seed = next(p for p in sorted(seeds.iterdir()) if p.name.startswith("000_"))
+    path = seeds / f"update_{i:02d}.txt"
+    path.write_text(seed.read_text(encoding="utf-8") + f"\nUpdate {i}: talks with Poland continued on {i + 1} March 2024.\n",
+                    encoding="utf-8")
+    return path
+
+
+def corpus_metadata(result) -> dict:
+    (documents,) = [m for m in result.asset_materializations_for_node("extracted_tables")
+                    if m.asset_key.path == ["documents"]]
+    return {k: v.value for k, v in documents.metadata.items()
+            if k in ("documents_processed", "documents_reused", "documents_dropped", "processed", "dropped")}
+
+
+@pytest.fixture
+def extracted(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    real = corpus.extract_document
+    monkeypatch.setattr(corpus, "extract_document", lambda raw: seen.append(raw.source_path) or real(raw))
+    return seen
+
+
+def released_paths(outputs: Path) -> list[str]:
+    return sorted(pq.read_table(latest(outputs) / "documents.parquet")["source_path"].to_pylist())
+
+
+def test_one_new_document_is_extracted_alone_and_published_with_the_rest(seeds_dir, outputs_dir, extracted):
+    add_document(seeds_dir, 1)
+    add_document(seeds_dir, 2)
+    first = run(seeds_dir, outputs_dir)
+    assert first.success
+    assert corpus_metadata(first)["documents_processed"] == 3
+    extracted.clear()
+
+    new = add_document(seeds_dir, 3)
+    second = run(seeds_dir, outputs_dir)
+    assert second.success
+    meta = corpus_metadata(second)
+    assert extracted == [new.name]
+    assert (meta["documents_processed"], meta["documents_reused"], meta["documents_dropped"]) == (1, 3, 0)
+    assert f"| {new.name} |" in meta["processed"] and "| new |" in meta["processed"]
+    assert new.name in released_paths(outputs_dir) and len(released_paths(outputs_dir)) == 4
+
+    extracted.clear()
+    (seeds_dir / "update_01.txt").unlink()
+    third = run(seeds_dir, outputs_dir)
+    assert third.success and extracted == []
+    meta = corpus_metadata(third)
+    assert (meta["documents_processed"], meta["documents_reused"], meta["documents_dropped"]) == (0, 3, 1)
+    assert "| update_01.txt |" in meta["dropped"]
+    assert "update_01.txt" not in released_paths(outputs_dir)

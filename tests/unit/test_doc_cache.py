@@ -1,0 +1,169 @@
+"""The extraction cache: only new or changed documents are extracted, and the tables are the same."""
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.lib import corpus, doc_cache
+from pipelines.lib.corpus import EXTRACTED_TABLES, extract_corpus, extract_incremental
+from pipelines.lib.documents import RawDocument, Sidecar, sha256_hex
+from pipelines.lib.extract import DocumentExtraction
+from tests.conftest import SEEDS
+
+SEED_TEXT = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+
+
+def doc(path: str, text: str, sidecar: Sidecar = Sidecar()) -> RawDocument:
+    data = text.encode()
+    return RawDocument(path, sha256_hex(data), text, "utf-8", len(data), sidecar)
+
+
+def variant(i: int) -> RawDocument:
+    """A distinct news document: the seed with one more paragraph."""
+    return doc(f"doc_{i:03d}.txt", SEED_TEXT + f"\nUpdate {i}: talks with Poland continued on {i % 27 + 1} March 2024.\n")
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list[str]:
+    """Source paths that went through the real extractor, in order."""
+    seen: list[str] = []
+    real = corpus.extract_document
+
+    def spy(raw):
+        seen.append(raw.source_path)
+        return real(raw)
+    monkeypatch.setattr(corpus, "extract_document", spy)
+    return seen
+
+
+@pytest.fixture
+def fake_extractor(monkeypatch) -> list[str]:
+    """A trivial extractor (one document row, one sentence) for tests about the cache itself."""
+    seen: list[str] = []
+
+    def fake(raw):
+        seen.append(raw.source_path)
+        return DocumentExtraction(
+            document={"doc_id": raw.doc_id, "source_path": raw.source_path, "text": raw.text},
+            sentences=[{"doc_id": raw.doc_id, "sentence_no": 1, "char_start": 0, "char_end": len(raw.text),
+                        "text": raw.text}])
+    monkeypatch.setattr(corpus, "extract_document", fake)
+    return seen
+
+
+def as_rows(result) -> dict[str, list[dict]]:
+    return {name: result.tables[name].to_pylist() for name in EXTRACTED_TABLES}
+
+
+def expected_rows(docs) -> dict[str, list[dict]]:
+    """What extracting every document afresh gives, through the same Arrow types."""
+    schemas = corpus.cache_schemas()
+    return {name: corpus.rows_to_arrow(name, rows, schemas[name]).to_pylist()
+            for name, rows in extract_corpus(docs).items()}
+
+
+def test_a_second_run_extracts_nothing_and_gives_the_same_tables(tmp_path, calls):
+    docs = [variant(i) for i in range(3)]
+    first = extract_incremental(docs, tmp_path)
+    assert sorted(calls) == [d.source_path for d in docs]
+    calls.clear()
+    second = extract_incremental(docs, tmp_path)
+    assert calls == []
+    assert [r["source_path"] for r in second.report.reused] == [d.source_path for d in docs]
+    assert as_rows(second) == as_rows(first) == expected_rows(docs)
+
+
+def test_one_new_document_is_the_only_one_extracted(tmp_path, calls):
+    docs = [variant(i) for i in range(3)]
+    extract_incremental(docs, tmp_path)
+    calls.clear()
+    new = variant(3)
+    result = extract_incremental(docs[:2] + [new] + docs[2:], tmp_path)
+    assert calls == [new.source_path]
+    assert result.report.processed == [{"source_path": new.source_path, "doc_id": new.doc_id, "reason": "new"}]
+    assert len(result.report.reused) == 3 and result.report.dropped == []
+    assert as_rows(result) == expected_rows(docs[:2] + [new] + docs[2:])
+
+
+def test_changed_deleted_renamed_and_sidecar_changed_documents(tmp_path, fake_extractor):
+    a, b, c, d = (variant(i) for i in range(4))
+    extract_incremental([a, b, c, d], tmp_path)
+    fake_extractor.clear()
+    edited = doc(a.source_path, a.text + "Edited.\n")
+    dated = dataclasses.replace(b, sidecar=Sidecar(published=dt.date(2024, 1, 12)))
+    renamed = dataclasses.replace(d, source_path="renamed.txt")
+    report = extract_incremental([edited, dated, renamed], tmp_path).report
+    assert sorted(fake_extractor) == ["doc_000.txt", "doc_001.txt", "renamed.txt"]
+    assert {r["source_path"]: r["reason"] for r in report.processed} == {
+        "doc_000.txt": "content changed", "doc_001.txt": "sidecar changed", "renamed.txt": "new"}
+    assert [r["source_path"] for r in report.dropped] == ["doc_002.txt", "doc_003.txt"]
+
+
+def test_a_new_extractor_version_extracts_everything_and_removes_the_old_cache(tmp_path, fake_extractor):
+    docs = [variant(i) for i in range(2)]
+    extract_incremental(docs, tmp_path, version="v1")
+    fake_extractor.clear()
+    result = extract_incremental(docs, tmp_path, version="v2")
+    assert len(fake_extractor) == 2
+    assert {r["reason"] for r in result.report.processed} == {"extractor changed"}
+    assert result.report.cache.removed_versions == ["v1"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["v2"]
+
+
+def test_segments_stay_few_however_many_runs_add_documents(tmp_path, fake_extractor):
+    docs = []
+    for i in range(3 * doc_cache.MAX_SEGMENTS):
+        docs.append(variant(i))
+        result = extract_incremental(docs, tmp_path, version="v")
+        assert result.report.cache.segments <= doc_cache.MAX_SEGMENTS
+    assert len(fake_extractor) == len(docs)  # every document was extracted once, merging re-extracts nothing
+    assert as_rows(result) == expected_rows(docs)
+    on_disk = list((tmp_path / "v" / "segments").iterdir())
+    assert len(on_disk) == result.report.cache.segments
+
+
+def test_a_mostly_dead_segment_is_rewritten_with_its_live_rows(tmp_path, fake_extractor):
+    docs = [variant(i) for i in range(4)]
+    extract_incremental(docs, tmp_path, version="v")
+    (old,) = list((tmp_path / "v" / "segments").iterdir())
+    result = extract_incremental(docs[:1], tmp_path, version="v")
+    (new,) = list((tmp_path / "v" / "segments").iterdir())
+    assert new.name != old.name and result.report.cache.merged_segments == 1
+    assert pq.read_table(new / "documents.parquet").num_rows == 1
+    assert as_rows(result) == expected_rows(docs[:1])
+
+
+def test_an_interrupted_extraction_leaves_a_usable_cache(tmp_path, fake_extractor, monkeypatch):
+    docs = [variant(i) for i in range(3)]
+    extract_incremental(docs[:1], tmp_path, version="v")
+    working = corpus.extract_document
+
+    def failing(raw):
+        if raw.source_path == docs[2].source_path:
+            raise RuntimeError("out of memory")
+        return working(raw)
+    monkeypatch.setattr(corpus, "extract_document", failing)
+    with pytest.raises(RuntimeError):
+        extract_incremental(docs, tmp_path, version="v", batch_size=1)
+    monkeypatch.setattr(corpus, "extract_document", working)
+    fake_extractor.clear()
+    result = extract_incremental(docs, tmp_path, version="v")
+    assert sorted(fake_extractor) == [d.source_path for d in docs[1:]]
+    assert as_rows(result) == expected_rows(docs)
+
+
+def test_rows_follow_the_order_of_the_documents(tmp_path, fake_extractor):
+    docs = [variant(i) for i in range(4)]
+    extract_incremental(docs[2:], tmp_path, version="v")
+    result = extract_incremental(list(reversed(docs)), tmp_path, version="v")
+    assert [r["source_path"] for r in result.tables["documents"].to_pylist()] == \
+        [d.source_path for d in reversed(docs)]
+
+
+def test_a_value_that_does_not_fit_its_column_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "extract_document", lambda raw: DocumentExtraction(
+        document={"doc_id": raw.doc_id, "n_chars": "many"}))
+    with pytest.raises(ValueError, match=r"documents\.n_chars"):
+        extract_incremental([variant(0)], tmp_path, version="v")
