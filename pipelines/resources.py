@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.lib.documents import ReadLimits
+from pipelines.lib.release_audit import AuditLimits
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,6 +34,9 @@ class GuaranteesSettings(dg.ConfigurableResource):
     outputs_dir: Optional[str] = None
     max_document_bytes: int = ReadLimits.max_bytes
     max_line_chars: int = ReadLimits.max_line_chars
+    # Release audit limits (pipelines/lib/release_audit.py): "table=N,..." and "share,table=share,...".
+    min_rows: Optional[str] = None
+    max_shrink: Optional[str] = None
 
     @property
     def seeds_path(self) -> Path:
@@ -45,6 +49,12 @@ class GuaranteesSettings(dg.ConfigurableResource):
     @property
     def read_limits(self) -> ReadLimits:
         return ReadLimits(self.max_document_bytes, self.max_line_chars)
+
+    @property
+    def audit_limits(self) -> AuditLimits:
+        """Row floors and allowed shrink per table; GUARANTEES_MIN_ROWS / GUARANTEES_MAX_SHRINK when unset."""
+        return AuditLimits.parse(self.min_rows if self.min_rows is not None else os.environ.get("GUARANTEES_MIN_ROWS"),
+                                 self.max_shrink if self.max_shrink is not None else os.environ.get("GUARANTEES_MAX_SHRINK"))
 
 
 class FrameIOManager(dg.ConfigurableIOManager):
