@@ -23,6 +23,8 @@ INDEX = "index.json"
 LATEST = "latest.json"
 # A file a manifest may name: one plain file name, nothing that could climb out of the folder.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+# A release id: UTC time to the second and a random tag (pipelines/lib/release.py:new_release_id).
+RELEASE_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}")
 
 
 class ManifestError(Exception):
@@ -44,20 +46,29 @@ def is_safe_name(name: str) -> bool:
 def read_manifest(folder: Path) -> dict:
     path = Path(folder) / MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ManifestError(f"{path}: missing; a folder without its manifest is not a release") from None
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         raise ManifestError(f"{path}: unreadable: {exc}") from None
+    return parse_manifest(text, str(path))
+
+
+def parse_manifest(text: str, source: str) -> dict:
+    """A manifest's JSON, checked: every file entry a plain name with integer bytes and a hex sha256."""
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise ManifestError(f"{source}: not valid JSON: {exc}") from None
     files = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(files, dict):
-        raise ManifestError(f"{path}: has no 'files' mapping")
+        raise ManifestError(f"{source}: has no 'files' mapping")
     for name, info in files.items():
         if not is_safe_name(name):
-            raise ManifestError(f"{path}: refuses file name {name!r}: not a plain file name inside the release")
+            raise ManifestError(f"{source}: refuses file name {name!r}: not a plain file name inside the release")
         if not isinstance(info, dict) or not isinstance(info.get("bytes"), int) or \
                 not re.fullmatch(r"[0-9a-f]{64}", str(info.get("sha256", ""))):
-            raise ManifestError(f"{path}: entry for {name!r} needs integer 'bytes' and a hex 'sha256'")
+            raise ManifestError(f"{source}: entry for {name!r} needs integer 'bytes' and a hex 'sha256'")
     return manifest
 
 
