@@ -249,7 +249,7 @@ def _write_json(path: Path, data: dict, durable: bool = False, compact: bool = F
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=None if compact else 2, separators=(",", ":") if compact else None,
-                  sort_keys=True, ensure_ascii=False, default=str)
+                  ensure_ascii=False, default=str)
         fh.write("\n")
         if durable:
             fh.flush()
