@@ -162,7 +162,8 @@ def stage_release(tables_: dict[str, pa.Table], outputs_dir: Path, release_id: s
 
 def _write_changes(staging: Path, head: dict, table_info: dict, previous: Release | None) -> None:
     new_side = changes.Side(head["release_id"], head["schema_version"],
-                            {n: staging / i["file"] for n, i in table_info.items()})
+                            {n: staging / i["file"] for n, i in table_info.items()},
+                            {n: i["content_hash"] for n, i in table_info.items()})
     old_side = changes.Side.of(previous.path, previous.manifest) if previous else None
     diff = changes.compute_changes(old_side, new_side)
     _write_json(staging / CHANGES, diff, compact=True)
