@@ -9,6 +9,7 @@ import pandas as pd
 from pipelines.assets._metadata import markdown_table
 from pipelines.lib.release import PublishError, Release, publish
 from pipelines.lib.release_build import AuditFailed, build_candidate
+from pipelines.lib.verify import ManifestError
 from pipelines.lib.version import code_version
 from pipelines.resources import GuaranteesSettings
 from schemas import TABLES
@@ -31,6 +32,8 @@ def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSet
     now = dt.datetime.now(dt.timezone.utc)
     try:
         candidate = build_candidate(frames, settings.outputs_path, limits=limits, now=now, code_version=code_version())
+    except ManifestError as exc:
+        raise dg.Failure(description=f"the latest release cannot be read, nothing was published: {exc}") from None
     except AuditFailed as exc:
         cases = pd.concat([r.failure_cases.assign(table=r.table) for r in exc.reports], ignore_index=True)
         raise dg.Failure(description=f"{exc.cause}; nothing was published (report: {exc.report})",

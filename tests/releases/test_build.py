@@ -206,3 +206,12 @@ def test_frames_are_not_mutated(seed_frames, tmp_path):
     build(seed_frames, tmp_path)
     for name in TABLES:
         pd.testing.assert_frame_equal(seed_frames[name], copies[name])
+
+
+def test_a_dangling_latest_pointer_is_a_clear_error(seed_frames, tmp_path):
+    from pipelines.lib.verify import ManifestError
+
+    build_and_publish(seed_frames, tmp_path)
+    (releases_dir(tmp_path) / LATEST).write_text('{"release_id": "20240101T000000Z-000000"}')
+    with pytest.raises(ManifestError, match="20240101T000000Z-000000/manifest.json: missing"):
+        build(seed_frames, tmp_path)
