@@ -48,6 +48,9 @@ class Candidate:
 
 def build_candidate(frames: dict[str, pd.DataFrame], outputs_dir: Path, *, limits: AuditLimits,
                     now: dt.datetime, code_version: str) -> Candidate:
+    """Audit the frames and stage a release from them, or say "no change"; AuditFailed on any failure.
+
+    Raises ManifestError when latest.json points at a release whose manifest cannot be read."""
     previous = latest_release(outputs_dir)
     release_id = new_release_id(now, after=previous.release_id if previous else None)
     stages: dict[str, list[ValidationReport]] = {}
