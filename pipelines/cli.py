@@ -13,6 +13,7 @@ COMMANDS = {
     "run": ("pipelines.commands.run", "run the whole pipeline over the seeds folder and publish a release"),
     "countries": ("pipelines.countries.cli", "normalise country names read one per line from stdin"),
     "score": ("pipelines.commands.score", "run the pipeline on the evaluation documents and score it against the gold"),
+    "releases": ("pipelines.commands.releases", "list, show, verify, diff and download releases"),
 }
 
 

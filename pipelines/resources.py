@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from pipelines.lib.documents import ReadLimits
 from pipelines.lib.quality import DEFAULT_MAX_UNRESOLVED_SHARE
+from pipelines.lib.release_audit import AuditLimits
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,6 +37,9 @@ class GuaranteesSettings(dg.ConfigurableResource):
     max_line_chars: int = ReadLimits.max_line_chars
     # Highest share of unresolved country-like names a release may have (GUARANTEES_MAX_UNRESOLVED_SHARE).
     max_unresolved_share: Optional[float] = None
+    # Release audit limits (pipelines/lib/release_audit.py): "table=N,..." and "share,table=share,...".
+    min_rows: Optional[str] = None
+    max_shrink: Optional[str] = None
 
     @property
     def seeds_path(self) -> Path:
@@ -59,6 +63,12 @@ class GuaranteesSettings(dg.ConfigurableResource):
     @property
     def read_limits(self) -> ReadLimits:
         return ReadLimits(self.max_document_bytes, self.max_line_chars)
+
+    @property
+    def audit_limits(self) -> AuditLimits:
+        """Row floors and allowed shrink per table; GUARANTEES_MIN_ROWS / GUARANTEES_MAX_SHRINK when unset."""
+        return AuditLimits.parse(self.min_rows if self.min_rows is not None else os.environ.get("GUARANTEES_MIN_ROWS"),
+                                 self.max_shrink if self.max_shrink is not None else os.environ.get("GUARANTEES_MAX_SHRINK"))
 
 
 class FrameIOManager(dg.ConfigurableIOManager):

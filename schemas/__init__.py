@@ -2,7 +2,12 @@
 
 `TABLES` is the published contract: table name -> model, in the order tables are written and
 documented. The DuckDB column comments, the release's data dictionary and the docs are generated
-from these models; `SCHEMA_VERSION` is bumped (semver) whenever a model changes.
+from these models.
+
+`SCHEMA_VERSION` is semver: MAJOR for a removed, renamed or retyped column (or table, or key),
+MINOR for an added one. `snapshot.json` records the published shape of each version; after a
+bump, `python -m pipelines.lib.schema_version --write` records the new one, and a test fails when
+the models and the snapshot disagree or a bump is too small (pipelines/lib/schema_version.py).
 """
 from schemas.commitments import Commitments
 from schemas.countries import Countries

@@ -36,8 +36,17 @@ def run(args: argparse.Namespace) -> int:
     if not result.success:
         print(f"error: {_failure_line(result)}", file=sys.stderr)
         return 1
-    print(summary(settings.outputs_path))
+    print(summary(settings.outputs_path, no_change=_outcome(result) == "no change"))
     return 0
+
+
+def _outcome(result) -> str | None:
+    """The release asset's "outcome" metadata: "published" or "no change"."""
+    for materialization in result.asset_materializations_for_node("release"):
+        value = materialization.metadata.get("outcome")
+        if value is not None:
+            return getattr(value, "value", value)
+    return None
 
 
 def _instance():
@@ -57,8 +66,8 @@ def _failure_line(result) -> str:
     return "the run failed"
 
 
-def summary(outputs_dir: Path) -> str:
-    """Where the latest release is, and its tables with row counts."""
+def summary(outputs_dir: Path, no_change: bool = False) -> str:
+    """Where the latest release is, and its tables with row counts; "no change" when nothing was published."""
     from pipelines.lib.release import MANIFEST, latest_release_id, releases_dir
 
     release_id = latest_release_id(outputs_dir)
@@ -67,6 +76,8 @@ def summary(outputs_dir: Path) -> str:
     from schemas import TABLES
 
     width = max(len(t) for t in TABLES)
-    lines = [f"published release {release_id}", f"  at {path}", "  tables:"]
+    head = (f"no change: the content equals the latest release {release_id}; nothing was published"
+            if no_change else f"published release {release_id}")
+    lines = [head, f"  at {path}", "  tables:"]
     lines += [f"    {name:<{width}}  {manifest['tables'][name]['rows']:>9,} rows" for name in TABLES]
     return "\n".join(lines)

@@ -1,10 +1,14 @@
-"""Writing a release: Parquet files, a DuckDB database and a manifest, published atomically.
+"""Writing and publishing a release: write into staging, check, then one rename and a pointer swap.
 
-A release is built in `releases/.staging/<release_id>/`, checked, and moved into
-`releases/<release_id>/` with one rename, so that a reader never sees half a release; only then
-does `releases/latest.json` move, by writing a temporary file and renaming it over the old one.
-A published folder is never written to again. Data files carry no timestamps: the same tables
-give byte-identical Parquet files, and wall-clock time goes in the manifest only.
+A release is built in `releases/.staging/<release_id>/` (a dot folder, which static servers do not
+list), every file is re-opened and checked, and `manifest.json` is written last: a folder is a
+release only if its manifest exists. Publishing holds a lock, moves the folder to
+`releases/<release_id>/` with one rename, rewrites `index.json`, then replaces `latest.json`
+(temporary file, fsync, rename), so that a reader sees the old release or the new one, never half
+of one. A published folder is never written to again, and an id is never used twice.
+
+Data files carry no timestamps: the same tables give byte-identical Parquet files; wall-clock time
+goes in the manifest and the documents generated beside the data.
 """
 from __future__ import annotations
 
@@ -12,41 +16,73 @@ import datetime as dt
 import hashlib
 import json
 import os
+import platform
 import secrets
 import shutil
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
+from pipelines.lib import changelog, changes, datapackage, dictionary, release_index, tables
+from pipelines.lib import verify as verify_module
+from pipelines.lib.content_hash import METHOD as CONTENT_HASH_METHOD
+from pipelines.lib.content_hash import parquet_hashes
+from pipelines.lib.release_db import check_duckdb, write_duckdb
+from pipelines.lib.schema_version import current_shape
+from pipelines.lib.verify import MANIFEST, check_files, sha256_file
 from schemas import SCHEMA_VERSION, TABLES
 
 DB_FILE = "guarantees.duckdb"
-MANIFEST = "manifest.json"
 LATEST = "latest.json"
+INDEX = release_index.INDEX
 STAGING = ".staging"
-# Files written by DuckDB >= 1.2 that DuckDB 1.x readers can open.
-DUCKDB_STORAGE_VERSION = "v1.2.0"
+LOCK = ".publish.lock"
+CHANGES = "changes.json"
+CHANGELOG = "CHANGELOG.md"
+DATAPACKAGE = "datapackage.json"
+README = "README.md"
+VERIFY_SCRIPT = "verify.py"
+MANIFEST_VERSION = 2
+PUBLISH_LOCK_TIMEOUT_S = 120
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True,
                        version="2.6", data_page_version="1.0", row_group_size=100_000)
+TOOLS = ("pyarrow", "duckdb", "pandas", "pandera", "dagster")
+
+
+class PublishError(RuntimeError):
+    """Publishing was refused; nothing was changed."""
 
 
 @dataclass(frozen=True)
-class StagedRelease:
+class Release:
+    """A release folder (staged or published) and its manifest."""
     release_id: str
     path: Path
     manifest: dict
 
 
-def new_release_id(now: dt.datetime) -> str:
-    """Sortable by time (UTC, to the second) with a random tag, so two builds never collide."""
-    return f"{now.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+StagedRelease = Release
+
+
+def new_release_id(now: dt.datetime, after: str | None = None) -> str:
+    """Sortable by time (UTC, to the second) with a random tag, so two builds never collide.
+
+    The id always sorts after `after` (the latest release): when the clock says otherwise (two
+    builds in one second, or a clock set back) the time part moves to one second past it.
+    """
+    now = now.astimezone(dt.timezone.utc).replace(microsecond=0)
+    if after:
+        floor = dt.datetime.strptime(after[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+        now = max(now, floor + dt.timedelta(seconds=1))
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def releases_dir(outputs_dir: Path) -> Path:
-    return outputs_dir / "releases"
+    return Path(outputs_dir) / "releases"
 
 
 def latest_release_id(outputs_dir: Path) -> str | None:
@@ -56,98 +92,172 @@ def latest_release_id(outputs_dir: Path) -> str | None:
     return json.loads(path.read_text(encoding="utf-8"))["release_id"]
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def open_release(root: Path, release_id: str) -> Release:
+    """A published release by id, from a releases folder; a clear error when there is none."""
+    if not release_id or "/" in release_id or release_id.startswith("."):
+        raise FileNotFoundError(f"{release_id!r} is not a release id")
+    folder = Path(root) / release_id
+    manifest = verify_module.read_manifest(folder)
+    return Release(release_id, folder, manifest)
 
 
-def content_hash(table: pa.Table) -> str:
-    """Hash of the table's rows (already in primary-key order) independent of the Parquet encoding."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema.remove_metadata()) as writer:
-        for batch in table.to_batches(max_chunksize=65_536):
-            writer.write_batch(batch)
-    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+def latest_release(outputs_dir: Path) -> Release | None:
+    release_id = latest_release_id(outputs_dir)
+    return open_release(releases_dir(outputs_dir), release_id) if release_id else None
 
 
-def stage_release(tables: dict[str, pa.Table], outputs_dir: Path, release_id: str, *, created_at: dt.datetime,
-                  code_version: str) -> StagedRelease:
+def release_content_hash(schema_version: str, table_hashes: dict[str, str]) -> str:
+    """One hash for the whole release's content: the schema version and every table's content hash."""
+    payload = json.dumps({"schema_version": schema_version, "tables": table_hashes}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def tool_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in TOOLS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def stage_release(tables_: dict[str, pa.Table], outputs_dir: Path, release_id: str, *, created_at: dt.datetime,
+                  code_version: str, table_hashes: dict[str, str], previous: Release | None) -> Release:
     """Write every file of a release into a fresh staging folder; the manifest is written last."""
     staging = releases_dir(outputs_dir) / STAGING / release_id
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    created = created_at.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
     table_info = {}
     for name in TABLES:
-        table = tables[name]
+        table = tables_[name]
         path = staging / f"{name}.parquet"
         pq.write_table(table.replace_schema_metadata({"table": name, "schema_version": SCHEMA_VERSION}),
                        path, **PARQUET_OPTIONS)
-        table_info[name] = {"file": path.name, "rows": table.num_rows, "content_sha256": content_hash(table)}
-    write_duckdb(tables, staging / DB_FILE)
-    manifest = {
-        "release_id": release_id,
-        "created_at": created_at.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
-        "schema_version": SCHEMA_VERSION,
-        "code_version": code_version,
-        "previous_release_id": latest_release_id(outputs_dir),
+        table_info[name] = {"file": path.name, "rows": table.num_rows, "content_hash": table_hashes[name],
+                            "primary_key": tables.primary_key(name)}
+    write_duckdb(tables_, staging / DB_FILE)
+    head = {"release_id": release_id, "created_at": created, "schema_version": SCHEMA_VERSION,
+            "code_version": code_version, "previous_release_id": previous.release_id if previous else None}
+    _write_changes(staging, head, table_info, previous)
+    files = _file_entries(staging)
+    package = datapackage.descriptor(release_id, created, files, {n: i["rows"] for n, i in table_info.items()})
+    _write_json(staging / DATAPACKAGE, package)
+    (staging / README).write_text(dictionary.render(package, head), encoding="utf-8")
+    shutil.copyfile(verify_module.__file__, staging / VERIFY_SCRIPT)
+    manifest = head | {
+        "manifest_version": MANIFEST_VERSION,
+        "content_hash": release_content_hash(SCHEMA_VERSION, table_hashes),
+        "content_hash_method": CONTENT_HASH_METHOD,
+        "tools": tool_versions(),
         "tables": table_info,
-        "files": {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
-                  for p in sorted(staging.iterdir()) if p.name != MANIFEST},
+        "schema": current_shape(),
+        "files": _file_entries(staging),
     }
-    _write_json_durably(staging / MANIFEST, manifest)
-    return StagedRelease(release_id, staging, manifest)
+    _write_json(staging / MANIFEST, manifest, durable=True)
+    return Release(release_id, staging, manifest)
 
 
-def write_duckdb(tables: dict[str, pa.Table], path: Path) -> None:
-    """One DuckDB file with every table and its column comments, built aside and renamed."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(":memory:")
+def _write_changes(staging: Path, head: dict, table_info: dict, previous: Release | None) -> None:
+    new_side = changes.Side(head["release_id"], head["schema_version"],
+                            {n: staging / i["file"] for n, i in table_info.items()},
+                            {n: i["content_hash"] for n, i in table_info.items()})
+    old_side = changes.Side.of(previous.path, previous.manifest) if previous else None
+    diff = changes.compute_changes(old_side, new_side)
+    _write_json(staging / CHANGES, diff, compact=True)
+    old_log = previous.path / CHANGELOG if previous else None
+    text = changelog.changelog(changelog.entry(diff, head["created_at"]),
+                               old_log.read_text(encoding="utf-8") if old_log and old_log.exists() else None)
+    (staging / CHANGELOG).write_text(text, encoding="utf-8")
+
+
+def _file_entries(folder: Path) -> dict[str, dict]:
+    return {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
+            for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
+
+
+def verify_staged(staged: Release) -> list[str]:
+    """Re-open every written file: rows and content hash of each Parquet file and DuckDB table, the
+    views answering, and every file's size and sha256 against the manifest. Returns the problems."""
+    problems = []
+    columns = {name: tables.columns(name) for name in staged.manifest["tables"]}
+    paths = {name: staged.path / info["file"] for name, info in staged.manifest["tables"].items()}
+    hashes = parquet_hashes(paths, columns)
+    for name, info in staged.manifest["tables"].items():
+        footer_rows = pq.ParquetFile(paths[name]).metadata.num_rows
+        rows, digest = hashes[name]
+        if footer_rows != info["rows"] or rows != info["rows"]:
+            problems.append(f"{info['file']}: {rows} rows, manifest says {info['rows']}")
+        elif digest != info["content_hash"]:
+            problems.append(f"{info['file']}: content hash differs from the validated table")
+    problems += check_duckdb(staged.path / DB_FILE, staged.manifest["tables"], columns)
+    problems += check_files(staged.path, staged.manifest)
+    return problems
+
+
+def publish(staged: Release, outputs_dir: Path) -> Path:
+    """Move the staged folder into place with one rename, then rewrite index.json and latest.json.
+
+    Under the publish lock, it refuses (PublishError, nothing changed) when another release was
+    published since this one was built, when the id does not sort after the latest, or when a
+    staged file no longer matches the manifest.
+    """
+    root = releases_dir(outputs_dir)
     try:
-        con.execute(f"ATTACH {_sql_literal(str(tmp))} AS rel (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
-        for name, model in TABLES.items():
-            con.register("incoming", tables[name])
-            con.execute(f'CREATE TABLE rel."{name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-            schema = model.to_schema()
-            con.execute(f'COMMENT ON TABLE rel."{name}" IS {_sql_literal(schema.description or "")}')
-            for column, spec in schema.columns.items():
-                con.execute(f'COMMENT ON COLUMN rel."{name}"."{column}" IS {_sql_literal(spec.description or "")}')
-        con.execute("DETACH rel")
-    finally:
-        con.close()
-    os.replace(tmp, path)
+        with FileLock(str(root / LOCK), timeout=PUBLISH_LOCK_TIMEOUT_S):
+            return _publish_locked(staged, root, outputs_dir)
+    except Timeout:
+        raise PublishError(f"another run has held the publish lock {root / LOCK} for {PUBLISH_LOCK_TIMEOUT_S} s; "
+                           f"nothing was published") from None
 
 
-def _sql_literal(text: str) -> str:
-    """A SQL string literal; DDL such as COMMENT ON takes no bound parameters."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def publish(staged: StagedRelease, outputs_dir: Path) -> Path:
-    """Move the staged folder into place with one rename, then point latest.json at it."""
-    target = releases_dir(outputs_dir) / staged.release_id
+def _publish_locked(staged: Release, root: Path, outputs_dir: Path) -> Path:
+    latest = latest_release_id(outputs_dir)
+    previous = staged.manifest.get("previous_release_id")
+    if latest != previous:
+        raise PublishError(f"release {latest} was published after {staged.release_id} was built on {previous}; "
+                           f"nothing was published, run again")
+    if latest and staged.release_id <= latest:
+        raise PublishError(f"release id {staged.release_id} does not sort after the latest release {latest}")
+    target = root / staged.release_id
     if target.exists():
-        raise FileExistsError(f"release {staged.release_id} already exists; a published release is never replaced")
+        raise PublishError(f"release {staged.release_id} already exists; a published release is never replaced")
+    problems = check_files(staged.path, staged.manifest)
+    if problems:
+        raise PublishError(f"staged release {staged.release_id} changed after its audit: {problems[0]}")
     os.rename(staged.path, target)
-    _fsync_dir(target.parent)
-    _write_json_durably(releases_dir(outputs_dir) / LATEST, {"release_id": staged.release_id})
+    _fsync_dir(root)
+    _write_json(root / INDEX, release_index.build_index(root, staged.release_id), durable=True)
+    _write_json(root / LATEST, {"release_id": staged.release_id,
+                                "manifest_sha256": sha256_file(target / MANIFEST)}, durable=True)
+    _remove_stale_staging(root / STAGING, staged.release_id)
     return target
 
 
-def _write_json_durably(path: Path, data: dict) -> None:
+def _remove_stale_staging(staging_root: Path, published: str) -> None:
+    """Staging folders of builds older than the one just published can never be published now."""
+    if not staging_root.is_dir():
+        return
+    for folder in staging_root.iterdir():
+        if folder.is_dir() and folder.name < published:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_json(path: Path, data: dict, durable: bool = False, compact: bool = False) -> None:
+    """Write JSON under a temporary name and rename it over `path`; fsync when readers rely on it."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True, ensure_ascii=False)
+        json.dump(data, fh, indent=None if compact else 2, separators=(",", ":") if compact else None,
+                  ensure_ascii=False, default=str)
         fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+        if durable:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -156,24 +266,3 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def verify_staged(staged: StagedRelease) -> list[str]:
-    """Re-open every written file and re-count its rows against the manifest; return the problems."""
-    problems = []
-    for name, info in staged.manifest["tables"].items():
-        rows = pq.ParquetFile(staged.path / info["file"]).metadata.num_rows
-        if rows != info["rows"]:
-            problems.append(f"{info['file']}: {rows} rows, manifest says {info['rows']}")
-    con = duckdb.connect(str(staged.path / DB_FILE), read_only=True)
-    try:
-        for name, info in staged.manifest["tables"].items():
-            rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-            if rows != info["rows"]:
-                problems.append(f"{DB_FILE} table {name}: {rows} rows, manifest says {info['rows']}")
-    finally:
-        con.close()
-    for file, info in staged.manifest["files"].items():
-        if sha256_file(staged.path / file) != info["sha256"]:
-            problems.append(f"{file}: sha256 differs from the manifest")
-    return problems

@@ -92,7 +92,7 @@ def test_validation_failure_publishes_nothing(seeds_dir, outputs_dir, monkeypatc
     assert (outputs_dir / "releases" / "latest.json").read_bytes() == latest_json
     assert {p.name: p.read_bytes() for p in before.iterdir()} == snapshot
     assert sorted(p.name for p in (outputs_dir / "releases").iterdir() if not p.name.startswith(".")) == \
-        sorted([before.name, "latest.json"])
+        sorted([before.name, "index.json", "latest.json"])
 
 
 def test_bad_seed_files_are_reported_not_fatal(seeds_dir, outputs_dir):

@@ -1,0 +1,77 @@
+"""The release's DuckDB database: every table, the views, and comments from the schema.
+
+The file is built under a temporary name and renamed into place, because DuckDB leaves a partial
+file behind when it fails (a full disk, for one). It is written with a pinned storage version so
+that DuckDB 1.x readers can open it; the file's bytes differ between identical builds, so a
+release promises equal *content* for it (the manifest's per-table content hashes), not equal bytes.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.lib.content_hash import quote_ident, relation_hash, sql_literal
+from pipelines.lib.views import VIEWS
+from schemas import TABLES
+
+# Files written by DuckDB >= 1.2 that DuckDB 1.x readers can open.
+DUCKDB_STORAGE_VERSION = "v1.2.0"
+
+
+def write_duckdb(tables: dict[str, pa.Table], path: Path) -> None:
+    """One DuckDB file with every table, the views and their comments, built aside and renamed."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH {sql_literal(str(tmp))} AS rel (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
+        # Views are stored as SQL text with unqualified names: created from inside `rel`, they
+        # resolve to the file's own tables wherever the file is opened.
+        con.execute("USE rel")
+        con.execute("BEGIN TRANSACTION")  # one commit for every table, view and comment
+        for name, model in TABLES.items():
+            con.register("incoming", tables[name])
+            con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM incoming")
+            con.unregister("incoming")
+            schema = model.to_schema()
+            _comment(con, name, schema.description or "", {c: s.description or "" for c, s in schema.columns.items()},
+                     kind="TABLE")
+        for view in VIEWS.values():
+            con.execute(f"CREATE VIEW {quote_ident(view.name)} AS {view.sql}")
+            _comment(con, view.name, view.description, view.columns, kind="VIEW")
+        con.execute("COMMIT")
+        con.execute("USE memory")
+        con.execute("DETACH rel")
+    finally:
+        con.close()
+    os.replace(tmp, path)
+
+
+def _comment(con, name: str, description: str, columns: dict[str, str], *, kind: str) -> None:
+    con.execute(f"COMMENT ON {kind} {quote_ident(name)} IS {sql_literal(description)}")
+    for column, text in columns.items():
+        con.execute(f"COMMENT ON COLUMN {quote_ident(name)}.{quote_ident(column)} IS {sql_literal(text)}")
+
+
+def check_duckdb(path: Path, expected: dict[str, dict], columns: dict[str, list[str]]) -> list[str]:
+    """Re-open the file read-only: every table's rows and content hash as expected, every view answering."""
+    problems = []
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for name, info in expected.items():
+            rows, digest = relation_hash(con, quote_ident(name), columns[name])
+            if rows != info["rows"]:
+                problems.append(f"{path.name} table {name}: {rows} rows, manifest says {info['rows']}")
+            elif digest != info["content_hash"]:
+                problems.append(f"{path.name} table {name}: content hash differs from the Parquet rows")
+        for view in VIEWS.values():
+            try:
+                con.execute(f"SELECT count(*) FROM {quote_ident(view.name)}").fetchall()[0]
+            except duckdb.Error as exc:
+                problems.append(f"{path.name} view {view.name} does not answer: {str(exc).splitlines()[0]}")
+    finally:
+        con.close()
+    return problems

@@ -1,0 +1,217 @@
+"""Write, audit, publish: the release library on real tables, without Dagster."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.lib.release import (INDEX, LATEST, STAGING, PublishError, latest_release_id, new_release_id, publish,
+                                   releases_dir)
+from pipelines.lib.release_audit import AuditLimits
+from pipelines.lib.release_build import AuditFailed, build_candidate, report_path
+from pipelines.lib.verify import sha256_file
+from schemas import TABLES
+
+NOW = dt.datetime(2024, 7, 10, 12, 0, tzinfo=dt.timezone.utc)
+RELEASE_FILES = {f"{t}.parquet" for t in TABLES} | {"guarantees.duckdb", "manifest.json", "datapackage.json",
+                                                    "README.md", "CHANGELOG.md", "changes.json", "verify.py"}
+
+
+def build(frames, outputs, limits=None, now=NOW):
+    return build_candidate(frames, outputs, limits=limits or AuditLimits(), now=now, code_version="test")
+
+
+def build_and_publish(frames, outputs, now=NOW):
+    candidate = build(frames, outputs, now=now)
+    assert not candidate.no_change
+    return publish(candidate.staged, outputs)
+
+
+def snapshot(outputs: Path) -> dict:
+    """Every published byte: release folders, latest.json and index.json."""
+    root = releases_dir(outputs)
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.relative_to(root).parts[0].startswith(".")}
+
+
+def test_a_release_holds_every_file_and_a_manifest_that_describes_them(seed_frames, tmp_path):
+    path = build_and_publish(seed_frames, tmp_path)
+    assert {p.name for p in path.iterdir()} == RELEASE_FILES
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert set(manifest["files"]) == RELEASE_FILES - {"manifest.json"}
+    for name, info in manifest["files"].items():
+        assert info == {"sha256": sha256_file(path / name), "bytes": (path / name).stat().st_size}
+    for name, info in manifest["tables"].items():
+        assert pq.ParquetFile(path / info["file"]).metadata.num_rows == info["rows"] == len(seed_frames[name])
+    assert manifest["previous_release_id"] is None and manifest["schema_version"] == "1.0.0"
+    assert {"python", "duckdb", "pyarrow", "pandas", "pandera"} <= set(manifest["tools"])
+    assert manifest["schema"]["commitments"]["primary_key"] == ["doc_id", "country_iso2", "status"]
+    assert json.loads((releases_dir(tmp_path) / LATEST).read_text()) == {
+        "release_id": path.name, "manifest_sha256": sha256_file(path / "manifest.json")}
+    index = json.loads((releases_dir(tmp_path) / INDEX).read_text())
+    assert index["latest"] == path.name
+    assert [e["release_id"] for e in index["releases"]] == [path.name]
+    assert not (releases_dir(tmp_path) / STAGING / path.name).exists()
+
+
+def test_the_same_tables_give_byte_identical_parquet_and_equal_database_content(seed_frames, seed_release, tmp_path):
+    path = build_and_publish(seed_frames, tmp_path)
+    for name in TABLES:
+        assert (path / f"{name}.parquet").read_bytes() == (seed_release / f"{name}.parquet").read_bytes(), name
+    ours, theirs = (json.loads((p / "manifest.json").read_text()) for p in (path, seed_release))
+    assert ours["content_hash"] == theirs["content_hash"]
+    assert {n: i["content_hash"] for n, i in ours["tables"].items()} == \
+        {n: i["content_hash"] for n, i in theirs["tables"].items()}
+    # The DuckDB files differ as bytes; their tables hold the same rows in the same order.
+    for name in ("commitments", "people", "country_aliases"):
+        rows = []
+        for release in (path, seed_release):
+            con = duckdb.connect(str(release / "guarantees.duckdb"), read_only=True)
+            rows.append(con.execute(f"SELECT * FROM {name}").fetchall())
+            con.close()
+        assert rows[0] == rows[1], name
+
+
+def test_equal_content_publishes_nothing_and_says_no_change(seed_frames, tmp_path):
+    first = build_and_publish(seed_frames, tmp_path)
+    before = snapshot(tmp_path)
+    candidate = build(seed_frames, tmp_path, now=NOW + dt.timedelta(hours=1))
+    assert candidate.no_change and candidate.staged is None
+    assert candidate.release_id == first.name
+    assert snapshot(tmp_path) == before
+    assert not (releases_dir(tmp_path) / STAGING).exists() or not any((releases_dir(tmp_path) / STAGING).iterdir())
+
+
+def test_changed_content_is_a_new_release_pointing_at_the_previous_one(seed_frames, tmp_path):
+    first = build_and_publish(seed_frames, tmp_path)
+    before = snapshot(tmp_path)
+    frames = dict(seed_frames)
+    frames["commitments"] = seed_frames["commitments"].iloc[1:].reset_index(drop=True)
+    second = build_and_publish(frames, tmp_path, now=NOW + dt.timedelta(hours=1))
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert second.name > first.name and manifest["previous_release_id"] == first.name
+    assert latest_release_id(tmp_path) == second.name
+    # The first release is untouched, byte for byte.
+    assert {k: v for k, v in snapshot(tmp_path).items() if k.startswith(first.name)} == \
+        {k: v for k, v in before.items() if k.startswith(first.name)}
+    index = json.loads((releases_dir(tmp_path) / INDEX).read_text())
+    assert [e["release_id"] for e in index["releases"]] == [first.name, second.name]
+    assert index["releases"][0]["manifest_sha256"] == sha256_file(first / "manifest.json")
+
+
+def test_a_failed_audit_publishes_nothing_and_reports_every_failure(seed_frames, tmp_path):
+    build_and_publish(seed_frames, tmp_path)
+    before = snapshot(tmp_path)
+    frames = dict(seed_frames)
+    frames["people"] = seed_frames["people"].iloc[:0]
+    frames["commitments"] = seed_frames["commitments"].iloc[:5]
+    frames["rejected_documents"] = seed_frames["rejected_documents"].iloc[:0]  # may be empty: not a failure
+    with pytest.raises(AuditFailed) as info:
+        build(frames, tmp_path, now=NOW + dt.timedelta(hours=1))
+    failure = info.value
+    assert "\n" not in failure.cause and failure.cause.startswith("dataset assertions failed")
+    assert "people: 0 rows" in failure.cause and "38 -> 5 rows" in failure.cause
+    assert snapshot(tmp_path) == before
+    report = json.loads(failure.report.read_text())
+    assert failure.report == report_path(tmp_path, report["release_id"])
+    assert report["published"] is False and report["cause"] == failure.cause
+    cases = {(f["table"], f["check"]) for f in report["failures"]}
+    assert cases == {("people", "rows >= 1"), ("people", "lose at most 50% of the previous release's rows"),
+                     ("commitments", "lose at most 50% of the previous release's rows")}
+
+
+def test_schema_failures_and_dataset_failures_land_in_one_report(seed_frames, tmp_path):
+    frames = dict(seed_frames)
+    bad = seed_frames["commitments"].copy()
+    bad.loc[0, "status"] = "rumoured"
+    frames["commitments"] = bad
+    frames["documents"] = seed_frames["documents"].iloc[:0]
+    with pytest.raises(AuditFailed) as info:
+        build(frames, tmp_path)
+    assert info.value.cause.startswith("validation failed: commitments")
+    assert "dataset assertions failed" in info.value.cause
+    stages = {(f["stage"], f["table"]) for f in json.loads(info.value.report.read_text())["failures"]}
+    assert {("validation", "commitments"), ("dataset", "documents")} <= stages
+    assert not releases_dir(tmp_path).exists() or latest_release_id(tmp_path) is None
+
+
+def test_limits_come_from_settings(seed_frames, tmp_path):
+    with pytest.raises(AuditFailed, match="commitments: 38 rows"):
+        build(seed_frames, tmp_path, limits=AuditLimits.parse(min_rows="commitments=1000"))
+    build(seed_frames, tmp_path, limits=AuditLimits.parse(min_rows="people=0"))
+
+
+def test_publish_refuses_when_another_release_came_first(seed_frames, tmp_path):
+    a = build(seed_frames, tmp_path)
+    frames = dict(seed_frames, people=seed_frames["people"].iloc[1:])
+    b = build(frames, tmp_path, now=NOW + dt.timedelta(seconds=1))
+    publish(b.staged, tmp_path)
+    before = snapshot(tmp_path)
+    with pytest.raises(PublishError, match="was published after"):
+        publish(a.staged, tmp_path)
+    assert snapshot(tmp_path) == before
+
+
+def test_publish_refuses_a_staged_file_changed_after_the_audit(seed_frames, tmp_path):
+    candidate = build(seed_frames, tmp_path)
+    path = candidate.staged.path / "commitments.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(PublishError, match="commitments.parquet: sha256"):
+        publish(candidate.staged, tmp_path)
+    assert latest_release_id(tmp_path) is None
+
+
+def test_release_ids_sort_by_time_and_never_repeat():
+    first = new_release_id(NOW)
+    assert first.startswith("20240710T120000Z-")
+    same_second = new_release_id(NOW, after=first)
+    clock_back = new_release_id(NOW - dt.timedelta(days=1), after=same_second)
+    assert first < same_second < clock_back
+    assert len({new_release_id(NOW) for _ in range(50)}) == 50
+
+
+def test_content_check_catches_a_database_that_differs_from_the_parquet(seed_frames, tmp_path, monkeypatch):
+    """verify_staged re-opens the DuckDB file and compares its rows with the validated tables."""
+    import pipelines.lib.release as release_module
+
+    original = release_module.write_duckdb
+
+    def drop_a_row(tables_, path):
+        changed = dict(tables_)
+        changed["commitments"] = tables_["commitments"].slice(1)
+        original(changed, path)
+
+    monkeypatch.setattr(release_module, "write_duckdb", drop_a_row)
+    with pytest.raises(AuditFailed, match="guarantees.duckdb table commitments: 37 rows, manifest says 38"):
+        build(seed_frames, tmp_path)
+    assert latest_release_id(tmp_path) is None
+
+
+def test_failed_staging_is_removed_by_the_next_publish(seed_frames, tmp_path):
+    stale = build(seed_frames, tmp_path)  # staged, never published
+    frames = dict(seed_frames, people=seed_frames["people"].iloc[1:])
+    build_and_publish(frames, tmp_path, now=NOW + dt.timedelta(seconds=5))
+    assert not stale.staged.path.exists()
+
+
+def test_frames_are_not_mutated(seed_frames, tmp_path):
+    copies = {n: f.copy() for n, f in seed_frames.items()}
+    build(seed_frames, tmp_path)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(seed_frames[name], copies[name])
+
+
+def test_a_dangling_latest_pointer_is_a_clear_error(seed_frames, tmp_path):
+    from pipelines.lib.verify import ManifestError
+
+    build_and_publish(seed_frames, tmp_path)
+    (releases_dir(tmp_path) / LATEST).write_text('{"release_id": "20240101T000000Z-000000"}')
+    with pytest.raises(ManifestError, match="20240101T000000Z-000000/manifest.json: missing"):
+        build(seed_frames, tmp_path)
