@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from pipelines.lib.documents import ReadLimits
 from pipelines.lib.quality import DEFAULT_MAX_UNRESOLVED_SHARE
+from pipelines.lib.release import PUBLISH_LOCK_TIMEOUT_S
 from pipelines.lib.release_audit import AuditLimits
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,8 @@ class GuaranteesSettings(dg.ConfigurableResource):
     # Release audit limits (pipelines/lib/release_audit.py): "table=N,..." and "share,table=share,...".
     min_rows: Optional[str] = None
     max_shrink: Optional[str] = None
+    # Seconds a run waits for another run's publish to finish before giving up (GUARANTEES_PUBLISH_LOCK_TIMEOUT).
+    publish_lock_timeout: Optional[float] = None
 
     @property
     def seeds_path(self) -> Path:
@@ -71,6 +74,22 @@ class GuaranteesSettings(dg.ConfigurableResource):
                                  self.max_shrink if self.max_shrink is not None else os.environ.get("GUARANTEES_MAX_SHRINK"))
 
 
+    @property
+    def lock_timeout_s(self) -> float:
+        """How long to wait for the publish lock; ValueError naming the setting when it is not a number >= 0."""
+        if self.publish_lock_timeout is not None:
+            value = self.publish_lock_timeout
+        else:
+            text = os.environ.get("GUARANTEES_PUBLISH_LOCK_TIMEOUT")
+            try:
+                value = float(text) if text else PUBLISH_LOCK_TIMEOUT_S
+            except ValueError:
+                raise ValueError(f"GUARANTEES_PUBLISH_LOCK_TIMEOUT={text!r} is not a number of seconds") from None
+        if value < 0:
+            raise ValueError(f"GUARANTEES_PUBLISH_LOCK_TIMEOUT={value} is negative")
+        return value
+
+
 class FrameIOManager(dg.ConfigurableIOManager):
     """Keeps each asset's frame as Parquet under <outputs>/intermediate/, readable by anyone."""
 
@@ -92,7 +111,7 @@ class FrameIOManager(dg.ConfigurableIOManager):
             self._path(context.asset_key, ".parquet").unlink(missing_ok=True)
             write = lambda tmp: tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str))  # noqa: E731
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # two runs at once must not share a temporary file
         write(tmp)
         os.replace(tmp, path)
 

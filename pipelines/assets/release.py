@@ -7,8 +7,11 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.assets._metadata import markdown_table
+from pipelines.lib.fsio import os_error_text
+from pipelines.lib.publish_lock import LockHeld, ProcessRecord
 from pipelines.lib.release import PublishError, Release, publish
-from pipelines.lib.release_build import AuditFailed, build_candidate
+from pipelines.lib.release_build import AuditFailed, StagingFailed, build_candidate
+from pipelines.lib.release_recovery import recover
 from pipelines.lib.verify import ManifestError
 from pipelines.lib.version import code_version
 from pipelines.resources import GuaranteesSettings
@@ -21,23 +24,36 @@ PUBLISHED = "published"
 @dg.asset(group_name="validate", kinds={"parquet", "duckdb"},
           ins={name: dg.AssetIn(name) for name in TABLES})
 def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSettings, **frames: pd.DataFrame) -> dict:
-    """Audit every table (pandera, links between tables, row floors, shrink against the previous release),
-    then write the release into a staging folder and re-open every file. Content equal to the latest
+    """First finish a publish a crashed run left half done and remove abandoned staging folders; then
+    audit every table (pandera, links between tables, row floors, shrink against the previous release),
+    write the release into a staging folder and re-open every file. Content equal to the latest
     release stages nothing ("no change"). Any failure stops the run here, before anything is published,
     and writes a report file listing every failure."""
     try:
         limits = settings.audit_limits
+        lock_timeout = settings.lock_timeout_s
     except ValueError as exc:
-        raise dg.Failure(description=f"bad release audit settings: {exc}") from None
+        raise dg.Failure(description=f"bad release settings: {exc}") from None
+    try:
+        for action in recover(settings.outputs_path, lock_timeout_s=lock_timeout, on_wait=_waiting(context)):
+            context.log.warning(action)
+    except LockHeld as exc:
+        raise dg.Failure(description=str(exc)) from None
+    except OSError as exc:
+        raise dg.Failure(description=f"could not finish an interrupted publish: {os_error_text(exc)}; "
+                                     f"nothing was published") from None
     now = dt.datetime.now(dt.timezone.utc)
     try:
         candidate = build_candidate(frames, settings.outputs_path, limits=limits, now=now, code_version=code_version())
     except ManifestError as exc:
         raise dg.Failure(description=f"the latest release cannot be read, nothing was published: {exc}") from None
+    except StagingFailed as exc:
+        raise dg.Failure(description=str(exc)) from None
     except AuditFailed as exc:
         cases = pd.concat([r.failure_cases.assign(table=r.table) for r in exc.reports], ignore_index=True)
-        raise dg.Failure(description=f"{exc.cause}; nothing was published (report: {exc.report})",
-                         metadata={"report": dg.MetadataValue.path(str(exc.report)),
+        where = f" (report: {exc.report})" if exc.report else ""
+        raise dg.Failure(description=f"{exc.cause}; nothing was published{where}",
+                         metadata={"report": dg.MetadataValue.path(str(exc.report or "")),
                                    "failure_cases": dg.MetadataValue.md(markdown_table(cases.head(200))),
                                    "n_failures": len(cases)}) from None
     rows = dg.MetadataValue.json(candidate.rows)
@@ -48,7 +64,14 @@ def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSet
     context.add_output_metadata({"outcome": "staged", "release_id": staged.release_id, "rows": rows,
                                  "staging": dg.MetadataValue.path(str(staged.path))})
     return {"outcome": "staged", "release_id": staged.release_id, "staging_path": str(staged.path),
-            "manifest": staged.manifest, "rows": candidate.rows}
+            "manifest": staged.manifest, "rows": candidate.rows, "run_id": context.run.run_id}
+
+
+def _waiting(context: dg.AssetExecutionContext):
+    def log(holder: ProcessRecord | None) -> None:
+        who = holder.describe() if holder else "another run"
+        context.log.info(f"waiting for the publish lock, held by {who}")
+    return log
 
 
 @dg.asset(group_name="publish", kinds={"duckdb"})
@@ -61,11 +84,18 @@ def release(context: dg.AssetExecutionContext, settings: GuaranteesSettings, rel
         context.log.info(f"no change: the content equals release {release_candidate['release_id']}; nothing published")
         return dg.MaterializeResult(metadata={"outcome": NO_CHANGE, "release_id": release_candidate["release_id"],
                                               "tables": table, "dagster/row_count": sum(rows.values())})
+    made_by = release_candidate.get("run_id")
+    run = context.run
+    if made_by not in (None, run.run_id, run.parent_run_id, run.root_run_id):
+        raise dg.Failure(description=f"the release candidate was staged by run {made_by}, not by this run: another "
+                                     f"run shares the outputs folder {settings.outputs_path}; nothing was published, "
+                                     f"run again")
     staged = Release(release_candidate["release_id"], Path(release_candidate["staging_path"]),
                      release_candidate["manifest"])
     try:
-        path = publish(staged, settings.outputs_path)
-    except PublishError as exc:
+        path = publish(staged, settings.outputs_path, lock_timeout_s=settings.lock_timeout_s,
+                       on_wait=_waiting(context))
+    except (PublishError, LockHeld) as exc:
         raise dg.Failure(description=str(exc)) from None
     context.log.info(f"published release {staged.release_id} at {path}")
     return dg.MaterializeResult(metadata={

@@ -1,11 +1,13 @@
 """Writing and publishing a release: write into staging, check, then one rename and a pointer swap.
 
-A release is built in `releases/.staging/<release_id>/` (a dot folder, which static servers do not
-list), every file is re-opened and checked, and `manifest.json` is written last: a folder is a
-release only if its manifest exists. Publishing holds a lock, moves the folder to
-`releases/<release_id>/` with one rename, rewrites `index.json`, then replaces `latest.json`
-(temporary file, fsync, rename), so that a reader sees the old release or the new one, never half
-of one. A published folder is never written to again, and an id is never used twice.
+A release is built in a folder under `releases/.staging/` (a dot folder, which static servers do
+not list; `staging.py` names it after its builder), every file is fsynced, re-opened and checked,
+and `manifest.json` is written last: a folder is a release only if its manifest exists. Publishing
+holds the publish lock (`publish_lock.py`), moves the folder to `releases/<release_id>/` with one
+rename, rewrites `index.json`, then replaces `latest.json` (temporary file, fsync, rename), so that
+a reader sees the old release or the new one, never half of one. A published folder is never
+written to again, and an id is never used twice. Every write goes through `fsio`, where the fault
+tests fail each call in turn; `release_recovery.py` finishes or cleans up after a run that died.
 
 Data files carry no timestamps: the same tables give byte-identical Parquet files; wall-clock time
 goes in the manifest and the documents generated beside the data.
@@ -15,31 +17,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
+import logging
 import platform
 import secrets
-import shutil
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from filelock import FileLock, Timeout
 
-from pipelines.lib import changelog, changes, datapackage, dictionary, release_index, tables
+from pipelines.lib import changelog, changes, datapackage, dictionary, fsio, release_index, tables
+from pipelines.lib import staging as staging_folders
 from pipelines.lib import verify as verify_module
 from pipelines.lib.content_hash import METHOD as CONTENT_HASH_METHOD
 from pipelines.lib.content_hash import parquet_hashes
+from pipelines.lib.publish_lock import ProcessRecord, publish_lock
 from pipelines.lib.release_db import check_duckdb, write_duckdb
 from pipelines.lib.schema_version import current_shape
-from pipelines.lib.verify import MANIFEST, check_files, sha256_file
+from pipelines.lib.staging import STAGING
+from pipelines.lib.verify import MANIFEST, RELEASE_ID, check_files, sha256_file
 from schemas import SCHEMA_VERSION, TABLES
 
 DB_FILE = "guarantees.duckdb"
 LATEST = "latest.json"
 INDEX = release_index.INDEX
-STAGING = ".staging"
 LOCK = ".publish.lock"
 CHANGES = "changes.json"
 CHANGELOG = "CHANGELOG.md"
@@ -52,9 +55,11 @@ PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=T
                        version="2.6", data_page_version="1.0", row_group_size=100_000)
 TOOLS = ("pyarrow", "duckdb", "pandas", "pandera", "dagster")
 
+log = logging.getLogger(__name__)
+
 
 class PublishError(RuntimeError):
-    """Publishing was refused; nothing was changed."""
+    """Publishing was refused or failed; the message says whether the release was moved into place."""
 
 
 @dataclass(frozen=True)
@@ -124,18 +129,30 @@ def tool_versions() -> dict[str, str]:
 
 def stage_release(tables_: dict[str, pa.Table], outputs_dir: Path, release_id: str, *, created_at: dt.datetime,
                   code_version: str, table_hashes: dict[str, str], previous: Release | None) -> Release:
-    """Write every file of a release into a fresh staging folder; the manifest is written last."""
-    staging = releases_dir(outputs_dir) / STAGING / release_id
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    """Write every file of a release into a fresh staging folder; the manifest is written last.
+
+    Every file goes through `fsio` and is fsynced, then the folder itself, so that the rename in
+    `publish` moves a folder whose content is on disk. Any failure removes the folder and raises."""
+    staging = staging_folders.create(releases_dir(outputs_dir) / STAGING, release_id)
+    try:
+        return _write_release_files(tables_, staging, release_id, created_at=created_at, code_version=code_version,
+                                    table_hashes=table_hashes, previous=previous)
+    except BaseException:
+        _discard_quietly(staging)
+        raise
+
+
+def _write_release_files(tables_: dict[str, pa.Table], staging: Path, release_id: str, *, created_at: dt.datetime,
+                         code_version: str, table_hashes: dict[str, str], previous: Release | None) -> Release:
+    """The one place that writes a release's files into its staging folder (data, documents, manifest)."""
     created = created_at.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
     table_info = {}
     for name in TABLES:
         table = tables_[name]
         path = staging / f"{name}.parquet"
-        pq.write_table(table.replace_schema_metadata({"table": name, "schema_version": SCHEMA_VERSION}),
-                       path, **PARQUET_OPTIONS)
+        with fsio.open_write(path, durable=True) as fh:
+            pq.write_table(table.replace_schema_metadata({"table": name, "schema_version": SCHEMA_VERSION}),
+                           fh, **PARQUET_OPTIONS)
         table_info[name] = {"file": path.name, "rows": table.num_rows, "content_hash": table_hashes[name],
                             "primary_key": tables.primary_key(name)}
     write_duckdb(tables_, staging / DB_FILE)
@@ -145,8 +162,8 @@ def stage_release(tables_: dict[str, pa.Table], outputs_dir: Path, release_id: s
     files = _file_entries(staging)
     package = datapackage.descriptor(release_id, created, files, {n: i["rows"] for n, i in table_info.items()})
     _write_json(staging / DATAPACKAGE, package)
-    (staging / README).write_text(dictionary.render(package, head), encoding="utf-8")
-    shutil.copyfile(verify_module.__file__, staging / VERIFY_SCRIPT)
+    fsio.write_text(staging / README, dictionary.render(package, head), durable=True)
+    fsio.copy_file(verify_module.__file__, staging / VERIFY_SCRIPT)
     manifest = head | {
         "manifest_version": MANIFEST_VERSION,
         "content_hash": release_content_hash(SCHEMA_VERSION, table_hashes),
@@ -156,7 +173,8 @@ def stage_release(tables_: dict[str, pa.Table], outputs_dir: Path, release_id: s
         "schema": current_shape(),
         "files": _file_entries(staging),
     }
-    _write_json(staging / MANIFEST, manifest, durable=True)
+    _write_json(staging / MANIFEST, manifest)
+    fsio.fsync_dir(staging)
     return Release(release_id, staging, manifest)
 
 
@@ -170,7 +188,7 @@ def _write_changes(staging: Path, head: dict, table_info: dict, previous: Releas
     old_log = previous.path / CHANGELOG if previous else None
     text = changelog.changelog(changelog.entry(diff, head["created_at"]),
                                old_log.read_text(encoding="utf-8") if old_log and old_log.exists() else None)
-    (staging / CHANGELOG).write_text(text, encoding="utf-8")
+    fsio.write_text(staging / CHANGELOG, text, durable=True)
 
 
 def _file_entries(folder: Path) -> dict[str, dict]:
@@ -197,27 +215,56 @@ def verify_staged(staged: Release) -> list[str]:
     return problems
 
 
-def publish(staged: Release, outputs_dir: Path) -> Path:
+def publish(staged: Release, outputs_dir: Path, *, lock_timeout_s: float = PUBLISH_LOCK_TIMEOUT_S,
+            on_wait: Callable[[ProcessRecord | None], None] | None = None) -> Path:
     """Move the staged folder into place with one rename, then rewrite index.json and latest.json.
 
     Under the publish lock, it refuses (PublishError, nothing changed) when another release was
     published since this one was built, when the id does not sort after the latest, or when a
-    staged file no longer matches the manifest.
-    """
+    staged file no longer matches the manifest; LockHeld, naming the holder, when another run holds
+    the lock for `lock_timeout_s`. Whenever nothing was published the staging folder is removed.
+
+    The rename is the commit point. A failure after it (writing index.json or latest.json) raises
+    PublishError saying the release is in place; the next run's `release_recovery.recover`
+    finishes the pointers, since the folder is complete and verified."""
     root = releases_dir(outputs_dir)
+    # Only a folder of our own staging area is ever removed: the path comes from the candidate,
+    # which a run stored on disk between its steps.
+    ours = Path(staged.path).resolve().parent == (root / STAGING).resolve()
+    renamed = False
     try:
-        with FileLock(str(root / LOCK), timeout=PUBLISH_LOCK_TIMEOUT_S):
-            return _publish_locked(staged, root, outputs_dir)
-    except Timeout:
-        raise PublishError(f"another run has held the publish lock {root / LOCK} for {PUBLISH_LOCK_TIMEOUT_S} s; "
-                           f"nothing was published") from None
+        with publish_lock(root / LOCK, lock_timeout_s, on_wait) as previous_holder:
+            target = _check_publishable(staged, root, outputs_dir, previous_holder)
+            try:
+                fsio.rename(staged.path, target)
+            except OSError as exc:
+                raise PublishError(f"could not move release {staged.release_id} into place: {fsio.os_error_text(exc)}; "
+                                   f"nothing was published") from exc
+            renamed = True
+            try:
+                fsio.fsync_dir(root)
+                write_pointers(root, staged.release_id)
+            except OSError as exc:
+                raise PublishError(_after_commit(staged.release_id, exc, latest_release_id(outputs_dir))) from exc
+            for line in staging_folders.remove_abandoned(root / STAGING, older_than=staged.release_id):
+                log.info(line)
+            return target
+    finally:
+        if ours and not renamed:
+            _discard_quietly(staged.path)
 
 
-def _publish_locked(staged: Release, root: Path, outputs_dir: Path) -> Path:
+def _check_publishable(staged: Release, root: Path, outputs_dir: Path, previous_holder) -> Path:
+    """The folder the staged release will be renamed to; PublishError when it must not be published."""
+    if not RELEASE_ID.fullmatch(staged.release_id or ""):
+        raise PublishError(f"{staged.release_id!r} is not a release id; nothing was published")
+    if Path(staged.path).resolve().parent != (root / STAGING).resolve():
+        raise PublishError(f"{staged.path} is not a staging folder of {root}; nothing was published")
     latest = latest_release_id(outputs_dir)
     previous = staged.manifest.get("previous_release_id")
     if latest != previous:
-        raise PublishError(f"release {latest} was published after {staged.release_id} was built on {previous}; "
+        by = f" (the publish lock's last holder: {previous_holder.describe()})" if previous_holder else ""
+        raise PublishError(f"release {latest} was published after {staged.release_id} was built on {previous}{by}; "
                            f"nothing was published, run again")
     if latest and staged.release_id <= latest:
         raise PublishError(f"release id {staged.release_id} does not sort after the latest release {latest}")
@@ -227,42 +274,37 @@ def _publish_locked(staged: Release, root: Path, outputs_dir: Path) -> Path:
     problems = check_files(staged.path, staged.manifest)
     if problems:
         raise PublishError(f"staged release {staged.release_id} changed after its audit: {problems[0]}")
-    os.rename(staged.path, target)
-    _fsync_dir(root)
-    _write_json(root / INDEX, release_index.build_index(root, staged.release_id), durable=True)
-    _write_json(root / LATEST, {"release_id": staged.release_id,
-                                "manifest_sha256": sha256_file(target / MANIFEST)}, durable=True)
-    _remove_stale_staging(root / STAGING, staged.release_id)
     return target
 
 
-def _remove_stale_staging(staging_root: Path, published: str) -> None:
-    """Staging folders of builds older than the one just published can never be published now."""
-    if not staging_root.is_dir():
-        return
-    for folder in staging_root.iterdir():
-        if folder.is_dir() and folder.name < published:
-            shutil.rmtree(folder, ignore_errors=True)
+def _after_commit(release_id: str, exc: OSError, latest: str | None) -> str:
+    """The error line for a failure after the rename: what a reader sees now, and what happens next."""
+    if latest == release_id:
+        return (f"release {release_id} is published and latest.json names it, but syncing the releases folder "
+                f"failed: {fsio.os_error_text(exc)}")
+    return (f"release {release_id} was moved into place, but the pointers could not be written: "
+            f"{fsio.os_error_text(exc)}; latest.json still names {latest}; the next run finishes the publish")
 
 
-def _write_json(path: Path, data: dict, durable: bool = False, compact: bool = False) -> None:
-    """Write JSON under a temporary name and rename it over `path`; fsync when readers rely on it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=None if compact else 2, separators=(",", ":") if compact else None,
-                  ensure_ascii=False, default=str)
-        fh.write("\n")
-        if durable:
-            fh.flush()
-            os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    if durable:
-        _fsync_dir(path.parent)
+def write_pointers(root: Path, release_id: str) -> None:
+    """index.json (every release), then latest.json (the one to read): each replaced atomically, durably."""
+    _write_json(root / INDEX, release_index.build_index(root, release_id), atomic=True)
+    _write_json(root / LATEST, {"release_id": release_id,
+                                "manifest_sha256": sha256_file(root / release_id / MANIFEST)}, atomic=True)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _discard_quietly(folder: Path) -> None:
+    problem = staging_folders.try_discard(folder)
+    if problem:
+        log.warning(problem)
+
+
+def _write_json(path: Path, data: dict, *, atomic: bool = False, compact: bool = False) -> None:
+    """JSON text, one trailing newline, fsynced. Inside a staging folder a plain write: the folder
+    becomes visible only by its rename. A public file (`atomic`): temporary file, fsync, rename."""
+    text = json.dumps(data, indent=None if compact else 2, separators=(",", ":") if compact else None,
+                      ensure_ascii=False, default=str) + "\n"
+    if atomic:
+        fsio.write_atomic(path, text)
+    else:
+        fsio.write_text(path, text, durable=True)

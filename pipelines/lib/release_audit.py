@@ -15,12 +15,12 @@ ValidationReports shaped like pandera's, so that one report file lists every fai
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from pipelines.lib import fsio
 from pipelines.lib.schema_version import bump_problems
 from pipelines.lib.tables import ValidationReport
 from schemas import TABLES
@@ -130,8 +130,6 @@ def write_report(path: Path, *, release_id: str, cause: str, stages: dict[str, l
                                  **{k: (None if pd.isna(v) else str(v)) for k, v in case.items()}})
     payload = {"release_id": release_id, "published": False, "cause": cause, "n_failures": len(failures),
                "failures": failures}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    fsio.makedirs(path.parent)
+    fsio.write_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return path

@@ -17,10 +17,13 @@ import pandas as pd
 from pipelines.lib import tables
 from pipelines.lib.audit import audit
 from pipelines.lib.content_hash import arrow_hashes
+from pipelines.lib.fsio import os_error_text
 from pipelines.lib.release import (Release, latest_release, new_release_id, release_content_hash, stage_release,
                                    verify_staged)
 from pipelines.lib.release_audit import AuditLimits, dataset_failures, write_report
 from pipelines.lib.schema_version import current_shape
+from pipelines.lib.staging import release as release_staging
+from pipelines.lib.staging import try_discard as discard_staging
 from pipelines.lib.tables import ValidationReport
 from schemas import SCHEMA_VERSION, TABLES
 
@@ -30,11 +33,17 @@ _STAGE_TITLES = {"validation": "validation failed", "dataset": "dataset assertio
 
 
 class AuditFailed(Exception):
-    """The candidate failed its audit; nothing was published. `cause` is one line, `report` the file."""
+    """The candidate failed its audit; nothing was published. `cause` is one line, `report` the file
+    (None when even the report could not be written, which `cause` then says)."""
 
-    def __init__(self, cause: str, report: Path, reports: list[ValidationReport]):
-        super().__init__(f"{cause} (report: {report})")
+    def __init__(self, cause: str, report: Path | None, reports: list[ValidationReport]):
+        super().__init__(f"{cause} (report: {report})" if report else cause)
         self.cause, self.report, self.reports = cause, report, reports
+
+
+class StagingFailed(Exception):
+    """Writing or re-reading the staged release failed (a full disk, say); the staging folder is
+    removed and nothing was published. The message names the file and the error."""
 
 
 @dataclass(frozen=True)
@@ -46,37 +55,80 @@ class Candidate:
     rows: dict[str, int]
 
 
-def build_candidate(frames: dict[str, pd.DataFrame], outputs_dir: Path, *, limits: AuditLimits,
-                    now: dt.datetime, code_version: str) -> Candidate:
-    """Audit the frames and stage a release from them, or say "no change"; AuditFailed on any failure.
+@dataclass(frozen=True)
+class CheckedFrames:
+    """What the audit learns from the frames alone, before looking at any release: per-table and
+    cross-table failures, and, when there are none, the Arrow tables and their content hashes."""
+    failures: dict[str, list[ValidationReport]]
+    rows: dict[str, int]
+    arrow: dict | None
+    hashes: dict[str, str] | None
 
-    Raises ManifestError when latest.json points at a release whose manifest cannot be read."""
-    previous = latest_release(outputs_dir)
-    release_id = new_release_id(now, after=previous.release_id if previous else None)
-    stages: dict[str, list[ValidationReport]] = {}
+
+def check_frames(frames: dict[str, pd.DataFrame]) -> CheckedFrames:
+    """pandera on every table, then the links between tables, then Arrow tables and content hashes.
+
+    A pure function of the frames (it reads and writes no file), so it is the costly half of the
+    audit that a retry or a fault test can compute once."""
+    failures: dict[str, list[ValidationReport]] = {}
     validated = {}
     for name in TABLES:
         validated[name], report = tables.validate(name, frames[name])
         if not report.ok:
-            stages.setdefault("validation", []).append(report)
+            failures.setdefault("validation", []).append(report)
+    if "validation" not in failures:  # the links assume the types pandera coerces
+        failures["links"] = audit(validated)
     rows = {name: len(frames[name]) for name in TABLES}
-    stages["dataset"] = dataset_failures(rows, previous.manifest if previous else None, limits,
-                                         SCHEMA_VERSION, current_shape())
-    if "validation" not in stages:  # the links assume the types pandera coerces
-        stages["links"] = audit(validated)
-    _raise_if_failed(stages, outputs_dir, release_id)
-
+    if any(failures.values()):
+        return CheckedFrames(failures, rows, None, None)
     arrow = {name: tables.to_arrow(name, frame) for name, frame in validated.items()}
     hashes = {name: h for name, (_, h) in arrow_hashes(arrow, {n: tables.columns(n) for n in TABLES}).items()}
+    return CheckedFrames(failures, rows, arrow, hashes)
+
+
+def build_candidate(frames: dict[str, pd.DataFrame], outputs_dir: Path, *, limits: AuditLimits,
+                    now: dt.datetime, code_version: str) -> Candidate:
+    """Audit the frames and stage a release from them, or say "no change"; AuditFailed on any failure.
+
+    Raises ManifestError when latest.json points at a release whose manifest cannot be read, and
+    StagingFailed when a file cannot be written (a full disk); on every failure the staging folder
+    is removed."""
+    return stage_candidate(check_frames(frames), outputs_dir, limits=limits, now=now, code_version=code_version)
+
+
+def stage_candidate(checked: CheckedFrames, outputs_dir: Path, *, limits: AuditLimits, now: dt.datetime,
+                    code_version: str) -> Candidate:
+    """The half of `build_candidate` that reads the releases folder: dataset assertions against the
+    latest release, "no change", then staging and re-reading every file."""
+    previous = latest_release(outputs_dir)
+    release_id = new_release_id(now, after=previous.release_id if previous else None)
+    rows = checked.rows
+    stages = {"validation": checked.failures.get("validation", []),
+              "dataset": dataset_failures(rows, previous.manifest if previous else None, limits,
+                                          SCHEMA_VERSION, current_shape()),
+              "links": checked.failures.get("links", [])}
+    _raise_if_failed(stages, outputs_dir, release_id)
+
+    arrow, hashes = checked.arrow, checked.hashes
     if previous and previous.manifest.get("content_hash") == release_content_hash(SCHEMA_VERSION, hashes):
         return Candidate(previous.release_id, True, None, rows)
 
-    staged = stage_release(arrow, outputs_dir, release_id, created_at=now, code_version=code_version,
-                           table_hashes=hashes, previous=previous)
-    problems = verify_staged(staged)
+    try:
+        staged = stage_release(arrow, outputs_dir, release_id, created_at=now, code_version=code_version,
+                               table_hashes=hashes, previous=previous)
+    except OSError as exc:
+        raise StagingFailed(f"could not write release {release_id} into staging: {os_error_text(exc)}; "
+                            f"nothing was published") from exc
+    try:
+        problems = verify_staged(staged)
+    except BaseException:
+        discard_staging(staged.path)
+        raise
     if problems:
+        discard_staging(staged.path)
         stages["files"] = [_file_report(problems)]
         _raise_if_failed(stages, outputs_dir, release_id)
+    release_staging(staged.path)  # written and checked: from now on it waits for `publish`
     return Candidate(release_id, False, staged, rows)
 
 
@@ -93,7 +145,10 @@ def _raise_if_failed(stages: dict[str, list[ValidationReport]], outputs_dir: Pat
     if len(failing) > 1:
         cause += f" (and {', '.join(_STAGE_TITLES[s] for s in list(failing)[1:])})"
     cause = " ".join(cause.split())  # one line, whatever the failure texts hold
-    path = write_report(report_path(outputs_dir, release_id), release_id=release_id, cause=cause, stages=failing)
+    try:
+        path = write_report(report_path(outputs_dir, release_id), release_id=release_id, cause=cause, stages=failing)
+    except OSError as exc:
+        path, cause = None, f"{cause} (and the report could not be written: {os_error_text(exc)})"
     raise AuditFailed(cause, path, [r for rs in failing.values() for r in rs])
 
 

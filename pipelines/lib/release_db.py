@@ -7,12 +7,13 @@ release promises equal *content* for it (the manifest's per-table content hashes
 """
 from __future__ import annotations
 
-import os
+import errno
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from pipelines.lib import fsio
 from pipelines.lib.content_hash import quote_ident, relation_hash, sql_literal
 from pipelines.lib.views import VIEWS
 from schemas import TABLES
@@ -24,10 +25,23 @@ DUCKDB_STORAGE_VERSION = "v1.2.0"
 def write_duckdb(tables: dict[str, pa.Table], path: Path) -> None:
     """One DuckDB file with every table, the views and their comments, built aside and renamed."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        if leftover.exists():
+            fsio.remove(leftover)
+    with fsio.written_by_library(tmp) as local_path:
+        try:
+            _build(tables, local_path)
+        except duckdb.Error as exc:  # a full disk reaches us as a DuckDB error: say which file, as OSError does
+            raise OSError(errno.EIO, f"DuckDB could not write the database: {str(exc).splitlines()[0]}",
+                          local_path) from exc
+    fsio.replace(tmp, path)
+
+
+def _build(tables: dict[str, pa.Table], local_path: str) -> None:
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"ATTACH {sql_literal(str(tmp))} AS rel (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
+        # The path is bound as a parameter; the storage version is a constant of this module.
+        con.execute(f"ATTACH ? AS rel (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')", [local_path])
         # Views are stored as SQL text with unqualified names: created from inside `rel`, they
         # resolve to the file's own tables wherever the file is opened.
         con.execute("USE rel")
@@ -47,10 +61,11 @@ def write_duckdb(tables: dict[str, pa.Table], path: Path) -> None:
         con.execute("DETACH rel")
     finally:
         con.close()
-    os.replace(tmp, path)
 
 
 def _comment(con, name: str, description: str, columns: dict[str, str], *, kind: str) -> None:
+    # COMMENT ON takes no bound parameters (a parser error in DuckDB); the names are identifiers
+    # of the schema registry and the texts its descriptions, both code, quoted all the same.
     con.execute(f"COMMENT ON {kind} {quote_ident(name)} IS {sql_literal(description)}")
     for column, text in columns.items():
         con.execute(f"COMMENT ON COLUMN {quote_ident(name)}.{quote_ident(column)} IS {sql_literal(text)}")
