@@ -41,6 +41,8 @@ class GuaranteesSettings(dg.ConfigurableResource):
     # Release audit limits (pipelines/lib/release_audit.py): "table=N,..." and "share,table=share,...".
     min_rows: Optional[str] = None
     max_shrink: Optional[str] = None
+    # Highest share of seed files that may be rejected, 0..1 (GUARANTEES_MAX_REJECTED_SHARE; default 0.5).
+    max_rejected_share: Optional[float] = None
     # Seconds a run waits for another run's publish to finish before giving up (GUARANTEES_PUBLISH_LOCK_TIMEOUT).
     publish_lock_timeout: Optional[float] = None
 
@@ -69,9 +71,13 @@ class GuaranteesSettings(dg.ConfigurableResource):
 
     @property
     def audit_limits(self) -> AuditLimits:
-        """Row floors and allowed shrink per table; GUARANTEES_MIN_ROWS / GUARANTEES_MAX_SHRINK when unset."""
+        """Row floors, allowed shrink per table and the rejected share; GUARANTEES_MIN_ROWS /
+        GUARANTEES_MAX_SHRINK / GUARANTEES_MAX_REJECTED_SHARE when unset."""
+        rejected = (str(self.max_rejected_share) if self.max_rejected_share is not None
+                    else os.environ.get("GUARANTEES_MAX_REJECTED_SHARE"))
         return AuditLimits.parse(self.min_rows if self.min_rows is not None else os.environ.get("GUARANTEES_MIN_ROWS"),
-                                 self.max_shrink if self.max_shrink is not None else os.environ.get("GUARANTEES_MAX_SHRINK"))
+                                 self.max_shrink if self.max_shrink is not None else os.environ.get("GUARANTEES_MAX_SHRINK"),
+                                 rejected)
 
 
     @property

@@ -8,10 +8,12 @@ the cause, and the run goes on with the others.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,10 @@ class ReadLimits:
 
     max_bytes: int = 5_000_000
     max_line_chars: int = 200_000
+
+
+# A sidecar holds a date, a URL and a language code: a few hundred bytes.
+MAX_SIDECAR_BYTES = 64_000
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ def decode_text(data: bytes) -> tuple[str, str] | tuple[None, str]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data[3:], "utf-8", "utf-8-sig")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16, whose BOM starts it
+        return _strict(data, "utf-32", "utf-32")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16", "utf-16")
     if b"\x00" in data or data.startswith(_BINARY_SIGNATURES):
@@ -121,9 +129,11 @@ def decode_text(data: bytes) -> tuple[str, str] | tuple[None, str]:
 
 def _strict(data: bytes, codec: str, label: str) -> tuple[str, str] | tuple[None, str]:
     try:
-        return data.decode(codec), label
+        text = data.decode(codec)
     except UnicodeDecodeError:
         return None, "encoding"
+    # A NUL in decoded text means binary data behind a BOM-like start (a UTF-16 BOM on an image).
+    return (None, "binary") if "\x00" in text else (text, label)
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -159,55 +169,115 @@ def normalise_newlines(text: str) -> str:
 
 
 def read_document(seeds_dir: Path, rel_path: str, limits: ReadLimits = ReadLimits()) -> RawDocument | Rejection:
-    """Read and decode one seed file; a `Rejection` names the file and the cause when it fails."""
+    """Read and decode one seed file; a `Rejection` names the file and the cause when it fails.
+
+    `rel_path` is the name as listed (a legacy 8-bit name holds lone surrogates); the document
+    and any rejection carry its `display_path`."""
+    name = display_path(rel_path)
     path = seeds_dir / rel_path
-    outside = _outside_reason(seeds_dir, path)
-    if outside:
-        return Rejection(rel_path, None, "outside_seeds", outside)
+    link = _link_problem(seeds_dir, path)
+    if link:
+        return Rejection(name, None, *link)
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            return Rejection(rel_path, None, "too_large",
-                             f"{size:,} bytes is over the limit of {limits.max_bytes:,} bytes")
-        data = path.read_bytes()
+        data = read_regular_file(path, limits.max_bytes)
+    except FileTooLarge as exc:
+        return Rejection(name, None, "too_large", f"{exc.size} bytes is over the limit of {limits.max_bytes:,} bytes")
     except OSError as exc:
-        return Rejection(rel_path, None, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+        return Rejection(name, None, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
     digest = sha256_hex(data)
     text, encoding = decode_text(data)
     if text is None:
         detail = {"binary": "contains NUL bytes or a binary file signature",
                   "encoding": "not valid UTF-8, UTF-16 or a recognisable single-byte encoding"}[encoding]
-        return Rejection(rel_path, digest, encoding, detail)
+        return Rejection(name, digest, encoding, detail)
     text = normalise_newlines(text)
     if not text.strip():
-        return Rejection(rel_path, digest, "empty", f"{len(data)} bytes with no visible text")
+        return Rejection(name, digest, "empty", f"{len(data)} bytes with no visible text")
     longest = max(len(line) for line in text.split("\n"))
     if longest > limits.max_line_chars:
-        return Rejection(rel_path, digest, "line_too_long",
+        return Rejection(name, digest, "line_too_long",
                          f"a line of {longest:,} characters is over the limit of {limits.max_line_chars:,}")
-    return RawDocument(rel_path, digest, text, encoding, len(data))
+    return RawDocument(name, digest, text, encoding, len(data))
 
 
-def _outside_reason(seeds_dir: Path, path: Path) -> str | None:
-    """A symbolic link may point anywhere; only targets inside the seeds folder are read."""
+def display_path(rel_path: str) -> str:
+    """The path as published and shown: itself when it is valid Unicode. A file name in a legacy
+    8-bit encoding (from an old zip, say) reaches Python with lone surrogates, which no Parquet
+    file can hold; its undecodable bytes are shown as `\\xNN` escapes instead, while the file is
+    still read under its real name."""
+    try:
+        rel_path.encode("utf-8")
+        return rel_path
+    except UnicodeEncodeError:
+        return os.fsencode(rel_path).decode("utf-8", "backslashreplace")
+
+
+class FileTooLarge(OSError):
+    """A file over the size limit; `size` says how large, as a phrase ("52,428,800" or "more than 5,000,000")."""
+
+    def __init__(self, size: str):
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; never blocks, never reads more than the limit.
+
+    Opened without blocking (a named pipe would otherwise wait forever for a writer) and checked on
+    the open descriptor, so a file swapped after the check cannot slip through; read at most
+    `max_bytes + 1` bytes, so a file that grows after `stat` is still caught (FileTooLarge).
+    Other kinds of file raise OSError naming the kind."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file", str(path))
+        if st.st_size > max_bytes:
+            raise FileTooLarge(f"{st.st_size:,}")
+        chunks, left = [], max_bytes + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise FileTooLarge(f"more than {max_bytes:,}")
+    return data
+
+
+def _link_problem(seeds_dir: Path, path: Path) -> tuple[str, str] | None:
+    """(reason, detail) when `path` is a symbolic link that must not be read: one pointing outside
+    the seeds folder (it may point anywhere), or one that cannot be resolved (a loop)."""
     if not path.is_symlink():
         return None
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: "Symlink loop" before Python 3.13
+        return "unreadable", f"symbolic link that cannot be resolved: {exc}"
     if target.is_relative_to(seeds_dir.resolve()):
         return None
-    return f"symbolic link to {target}, outside the seeds folder"
+    return "outside_seeds", f"symbolic link to {target}, outside the seeds folder"
 
 
 def read_sidecar(seeds_dir: Path, rel_path: str) -> Sidecar | Rejection | None:
     """Parse `<file name>.meta.json` if it exists; a broken sidecar is a rejection, not a crash."""
-    sidecar_rel = rel_path + SIDECAR_SUFFIX
-    path = seeds_dir / sidecar_rel
+    path = seeds_dir / (rel_path + SIDECAR_SUFFIX)
+    sidecar_rel = display_path(rel_path + SIDECAR_SUFFIX)
     if not path.exists() and not path.is_symlink():
         return None
-    if _outside_reason(seeds_dir, path):
-        return Rejection(sidecar_rel, None, "sidecar", "symbolic link outside the seeds folder")
+    link = _link_problem(seeds_dir, path)
+    if link:
+        return Rejection(sidecar_rel, None, "sidecar", link[1])
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_SIDECAR_BYTES)
+    except FileTooLarge as exc:
+        return Rejection(sidecar_rel, None, "sidecar", f"{exc.size} bytes; a sidecar may hold {MAX_SIDECAR_BYTES:,}")
     except OSError as exc:
         return Rejection(sidecar_rel, None, "sidecar", f"unreadable: {exc.strerror or exc}")
     digest = sha256_hex(data)

@@ -7,9 +7,14 @@ commitments vanished because an extractor broke: those are the failures that rea
   empty in a healthy release: `unresolved_names`, `rejected_documents`);
 - no table lost more than its allowed share of the previous release's rows (50 % by default; no
   limit for those same two tables, which shrink when the corpus gets cleaner);
-- the schema version is an acceptable successor of the previous release's (see schema_version.py).
+- the schema version is an acceptable successor of the previous release's (see schema_version.py);
+- at most a share of the seed files (50 % by default) were rejected as documents: one unreadable
+  file is news, most of the folder unreadable is a broken scraper or a wrong folder, and a release
+  built from the rest would look complete. Sidecars rejected while their document is kept do not
+  count; duplicates do.
 
-The limits come from `GuaranteesSettings` (GUARANTEES_MIN_ROWS, GUARANTEES_MAX_SHRINK). Failures are
+The limits come from `GuaranteesSettings` (GUARANTEES_MIN_ROWS, GUARANTEES_MAX_SHRINK,
+GUARANTEES_MAX_REJECTED_SHARE). Failures are
 ValidationReports shaped like pandera's, so that one report file lists every failure of a run.
 """
 from __future__ import annotations
@@ -29,6 +34,9 @@ from schemas import TABLES
 OPTIONAL_TABLES = ("unresolved_names", "rejected_documents")
 DEFAULT_MIN_ROWS = 1
 DEFAULT_MAX_SHRINK = 0.5
+DEFAULT_MAX_REJECTED_SHARE = 0.5
+# Rejections that keep their document (a bad sidecar): not a lost document.
+KEPT_DOCUMENT_REASONS = ("sidecar",)
 FAILURE_COLUMNS = ["schema_context", "column", "check", "failure_case", "index"]
 
 
@@ -36,15 +44,19 @@ FAILURE_COLUMNS = ["schema_context", "column", "check", "failure_case", "index"]
 class AuditLimits:
     min_rows: dict[str, int] = field(default_factory=lambda: _defaults(DEFAULT_MIN_ROWS, 0))
     max_shrink: dict[str, float] = field(default_factory=lambda: _defaults(DEFAULT_MAX_SHRINK, 1.0))
+    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE
 
     @classmethod
-    def parse(cls, min_rows: str | None = None, max_shrink: str | None = None) -> "AuditLimits":
+    def parse(cls, min_rows: str | None = None, max_shrink: str | None = None,
+              max_rejected_share: str | None = None) -> "AuditLimits":
         """Limits from the settings' text form.
 
         `min_rows`: `table=N` pairs, comma-separated, overriding the defaults
         (`GUARANTEES_MIN_ROWS="commitments=10,people=0"`).
         `max_shrink`: an optional share for every table followed by `table=share` pairs
         (`GUARANTEES_MAX_SHRINK="0.2,countries=0"`); a share is a fraction of the previous rows, 0 to 1.
+        `max_rejected_share`: the highest share of seed files that may be rejected, 0 to 1
+        (`GUARANTEES_MAX_REJECTED_SHARE="0.1"`).
         Raises ValueError naming the setting and the bad entry.
         """
         mins = _defaults(DEFAULT_MIN_ROWS, 0)
@@ -57,7 +69,10 @@ class AuditLimits:
                 shrink.update({t: share for t in TABLES if t not in OPTIONAL_TABLES})
             else:
                 shrink[table] = share
-        return cls(mins, shrink)
+        rejected = DEFAULT_MAX_REJECTED_SHARE
+        if max_rejected_share not in (None, ""):
+            rejected = _number(max_rejected_share.strip(), float, "GUARANTEES_MAX_REJECTED_SHARE", "share", lo=0, hi=1)
+        return cls(mins, shrink, rejected)
 
 
 def _defaults(value, optional_value) -> dict:
@@ -89,10 +104,22 @@ def _number(value: str, kind, setting: str, what: str, lo=None, hi=None):
     return number
 
 
+def rejected_files(rejected: pd.DataFrame) -> int:
+    """Seed files that did not become documents (rows of rejected_documents but kept-document ones)."""
+    return int((~rejected["reason"].isin(KEPT_DOCUMENT_REASONS)).sum())
+
+
 def dataset_failures(rows: dict[str, int], previous: dict | None, limits: AuditLimits,
-                     schema_version: str, shape: dict) -> list[ValidationReport]:
-    """Row-count floors, shrink against the previous release, and the schema-version rule."""
+                     schema_version: str, shape: dict, n_rejected_files: int = 0) -> list[ValidationReport]:
+    """Row-count floors, shrink against the previous release, the share of rejected seed files
+    (`n_rejected_files` against `rows["documents"]`), and the schema-version rule."""
     reports = []
+    candidates = rows.get("documents", 0) + n_rejected_files
+    if candidates and n_rejected_files / candidates > limits.max_rejected_share:
+        reports.append(_report("rejected_documents", [(
+            "reason", f"at most {limits.max_rejected_share:.0%} of the seed files rejected",
+            f"{n_rejected_files} of {candidates} seed files rejected ({n_rejected_files / candidates:.0%}); "
+            f"see the run log or rejected_documents for each file and reason")]))
     previous_rows = {n: i["rows"] for n, i in (previous or {}).get("tables", {}).items()}
     for table, n in rows.items():
         cases = []

@@ -20,7 +20,7 @@ from pipelines.lib.content_hash import arrow_hashes
 from pipelines.lib.fsio import os_error_text
 from pipelines.lib.release import (Release, latest_release, new_release_id, release_content_hash, stage_release,
                                    verify_staged)
-from pipelines.lib.release_audit import AuditLimits, dataset_failures, write_report
+from pipelines.lib.release_audit import AuditLimits, dataset_failures, rejected_files, write_report
 from pipelines.lib.schema_version import current_shape
 from pipelines.lib.staging import release as release_staging
 from pipelines.lib.staging import try_discard as discard_staging
@@ -63,6 +63,7 @@ class CheckedFrames:
     rows: dict[str, int]
     arrow: dict | None
     hashes: dict[str, str] | None
+    rejected_files: int = 0
 
 
 def check_frames(frames: dict[str, pd.DataFrame]) -> CheckedFrames:
@@ -79,11 +80,12 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> CheckedFrames:
     if "validation" not in failures:  # the links assume the types pandera coerces
         failures["links"] = audit(validated)
     rows = {name: len(frames[name]) for name in TABLES}
+    rejected = rejected_files(frames["rejected_documents"])
     if any(failures.values()):
-        return CheckedFrames(failures, rows, None, None)
+        return CheckedFrames(failures, rows, None, None, rejected)
     arrow = {name: tables.to_arrow(name, frame) for name, frame in validated.items()}
     hashes = {name: h for name, (_, h) in arrow_hashes(arrow, {n: tables.columns(n) for n in TABLES}).items()}
-    return CheckedFrames(failures, rows, arrow, hashes)
+    return CheckedFrames(failures, rows, arrow, hashes, rejected)
 
 
 def build_candidate(frames: dict[str, pd.DataFrame], outputs_dir: Path, *, limits: AuditLimits,
@@ -105,7 +107,7 @@ def stage_candidate(checked: CheckedFrames, outputs_dir: Path, *, limits: AuditL
     rows = checked.rows
     stages = {"validation": checked.failures.get("validation", []),
               "dataset": dataset_failures(rows, previous.manifest if previous else None, limits,
-                                          SCHEMA_VERSION, current_shape()),
+                                          SCHEMA_VERSION, current_shape(), checked.rejected_files),
               "links": checked.failures.get("links", [])}
     _raise_if_failed(stages, outputs_dir, release_id)
 

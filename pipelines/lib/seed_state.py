@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.lib.documents import SIDECAR_SUFFIX
+from pipelines.lib.documents import SIDECAR_SUFFIX, display_path
 
 RACY_NS = 2_000_000_000
 _COLUMNS = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
@@ -114,14 +115,23 @@ def _stat(entry: os.DirEntry) -> os.stat_result | None:
 
 
 def _sha256(path: Path) -> str | None:
+    """The file's hash; None when it cannot be read. Opened without blocking and only if it is a
+    regular file: a named pipe in the folder must not hang the sensor waiting for a writer."""
     try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
         digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        while block := os.read(fd, 1 << 20):
+            digest.update(block)
         return digest.hexdigest()
     except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
 def _reusable(old_size, old_mtime, old_sha, st: os.stat_result | None, trusted_before_ns: int) -> bool:
@@ -136,7 +146,7 @@ def scan(seeds_dir: Path, previous: SeedState | None = None) -> SeedState:
     trusted_before = (previous.scanned_at_ns - RACY_NS) if old else 0
     entries: dict[str, SeedEntry] = {}
     for rel, (st, side) in walk(seeds_dir).items():
-        prev = old.get(rel)
+        prev = old.get(display_path(rel))
         if prev is not None and _reusable(prev.size, prev.mtime_ns, prev.sha256, st, trusted_before):
             sha = prev.sha256
         else:
@@ -148,8 +158,9 @@ def scan(seeds_dir: Path, previous: SeedState | None = None) -> SeedState:
             side_sha = prev.sidecar_sha256
         else:
             side_sha = _sha256(seeds_dir / (rel + SIDECAR_SUFFIX))
-        entries[rel] = SeedEntry(rel, st.st_size if st else -1, st.st_mtime_ns if st else -1, sha,
-                                 side.st_size if side else None, side.st_mtime_ns if side else None, side_sha)
+        name = display_path(rel)  # what the documents table calls it, and what Parquet can store
+        entries[name] = SeedEntry(name, st.st_size if st else -1, st.st_mtime_ns if st else -1, sha,
+                                  side.st_size if side else None, side.st_mtime_ns if side else None, side_sha)
     return SeedState(str(seeds_dir), started, entries)
 
 

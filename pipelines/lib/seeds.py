@@ -47,10 +47,10 @@ def read_seeds(seeds_dir: Path, limits: ReadLimits = ReadLimits()) -> SeedReadRe
             result.rejected.append(doc)
             continue
         if doc.sha256 in kept_by_hash:
-            result.rejected.append(Rejection(rel, doc.sha256, "duplicate",
+            result.rejected.append(Rejection(doc.source_path, doc.sha256, "duplicate",
                                              f"same bytes as {kept_by_hash[doc.sha256]}, which is kept"))
             continue
-        kept_by_hash[doc.sha256] = rel
+        kept_by_hash[doc.sha256] = doc.source_path
         sidecar = read_sidecar(seeds_dir, rel)
         if isinstance(sidecar, Rejection):
             result.rejected.append(sidecar)

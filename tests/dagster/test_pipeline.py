@@ -95,7 +95,8 @@ def test_validation_failure_publishes_nothing(seeds_dir, outputs_dir, monkeypatc
         sorted([before.name, "index.json", "latest.json"])
 
 
-def test_bad_seed_files_are_reported_not_fatal(seeds_dir, outputs_dir):
+def test_bad_seed_files_are_reported_not_fatal(seeds_dir, outputs_dir, monkeypatch):
+    monkeypatch.setenv("GUARANTEES_MAX_REJECTED_SHARE", "0.7")  # 2 of the 3 files are bad: over the default 50 %
     (seeds_dir / "empty.txt").write_bytes(b"")
     (seeds_dir / "image.png").write_bytes(b"\x89PNG\r\n\x1a\nxxxx")
     assert run(seeds_dir, outputs_dir).success

@@ -102,3 +102,48 @@ def test_missing_seeds_folder_names_it(tmp_path):
 
 def test_title_is_first_non_empty_line():
     assert title_of("\n\n  Headline here \nbody") == "Headline here"
+
+
+def test_a_named_pipe_is_rejected_at_once_rather_than_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = read_document(tmp_path, "pipe.txt")
+    assert result.reason == "unreadable" and "named pipe" in result.detail
+
+
+def test_a_file_larger_than_its_size_says_is_still_cut_off(tmp_path, monkeypatch):
+    """A file that grows after stat (a scraper still writing) is read no further than the limit."""
+    write(tmp_path / "growing.txt", b"x" * 100)
+    import pipelines.lib.documents as documents
+    real_fstat = documents.os.fstat
+    monkeypatch.setattr(documents.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    result = read_document(tmp_path, "growing.txt", ReadLimits(max_bytes=50))
+    assert result.reason == "too_large" and result.detail.startswith("more than 50 bytes")
+
+
+def test_utf32_and_a_bom_before_binary(tmp_path):
+    assert decode_text("Україна".encode("utf-32")) == ("Україна", "utf-32")
+    assert decode_text(b"\xff\xfe" + b"\x89PNG\x00\x00") == (None, "binary")
+
+
+def test_a_symlink_loop_is_unreadable_not_a_crash(tmp_path):
+    os.symlink(tmp_path / "b.txt", tmp_path / "a.txt")
+    os.symlink(tmp_path / "a.txt", tmp_path / "b.txt")
+    result = read_document(tmp_path, "a.txt")
+    assert result.reason == "unreadable" and "cannot be resolved" in result.detail
+
+
+def test_a_name_that_is_not_utf8_is_read_and_shown_with_escapes(tmp_path):
+    name = os.fsdecode(b"Z\xfcrich.txt")
+    write(tmp_path / name, b"Text.")
+    doc = read_document(tmp_path, name)
+    assert isinstance(doc, RawDocument) and doc.source_path == "Z\\xfcrich.txt"
+    doc.source_path.encode("utf-8")  # storable in Parquet
+
+
+def test_an_oversized_sidecar_is_rejected_and_the_document_kept(tmp_path):
+    write(tmp_path / "a.txt", b"Title\nText.")
+    write(tmp_path / "a.txt.meta.json", b'{"language": "en", "x": "' + b"y" * 100_000 + b'"}')
+    result = read_seeds(tmp_path)
+    assert [d.source_path for d in result.documents] == ["a.txt"]
+    assert [(r.source_path, r.reason) for r in result.rejected] == [("a.txt.meta.json", "sidecar")]
+    assert "a sidecar may hold" in result.rejected[0].detail
