@@ -64,6 +64,10 @@ def compute_changes(old: Side | None, new: Side, *, max_keys: int = MAX_LISTED_K
     A first release lists no keys (every row is added; the data files list them already)."""
     if old is None:
         old, max_keys = Side(None, None, {}), 0
+    # SQL text here holds identifiers only: table and column names from the schema registry or the
+    # releases' own Parquet files, each through quote_ident (sql_literal where a name is a value),
+    # the schema names "old" and "new", and file paths of our own folders (CREATE VIEW takes no
+    # bound parameters). Row values never enter SQL text; the one value compared is bound (`?`).
     con = duckdb.connect(":memory:")
     try:
         names = [t for t in TABLES if t in new.files] + sorted((new.files.keys() | old.files.keys()) - TABLES.keys())
@@ -139,7 +143,8 @@ def _changed(con, name: str, key: list[str], values: list[str], limit: int) -> l
     keys = ", ".join(f"d.{quote_ident(k)}" for k in key)
     on_old = " AND ".join(f"o.{quote_ident(k)} IS NOT DISTINCT FROM d.{quote_ident(k)}" for k in key)
     on_new = " AND ".join(f"n.{quote_ident(k)} IS NOT DISTINCT FROM d.{quote_ident(k)}" for k in key)
-    flags = ", ".join(f"CASE WHEN o.{quote_ident(c)} IS DISTINCT FROM n.{quote_ident(c)} THEN '{c}' END" for c in values)
+    flags = ", ".join(f"CASE WHEN o.{quote_ident(c)} IS DISTINCT FROM n.{quote_ident(c)} THEN {sql_literal(c)} END"
+                      for c in values)
     rows = con.execute(f"""
         SELECT {keys}, list_filter([{flags}], lambda x: x IS NOT NULL)
         FROM (SELECT * FROM diff WHERE kind = 'changed' ORDER BY {", ".join(quote_ident(k) for k in key)} LIMIT {int(limit)}) AS d

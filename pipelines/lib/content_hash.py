@@ -35,13 +35,15 @@ def row_json_sql(columns: list[str]) -> str:
     return f"'[' || concat_ws(',', {values}) || ']'"
 
 
-def relation_hash(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str]) -> tuple[int, str]:
-    """(rows, content hash) of `relation`, a SQL table expression: a name, `read_parquet(...)`, ..."""
+def relation_hash(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str],
+                  params: list | None = None) -> tuple[int, str]:
+    """(rows, content hash) of `relation`, a SQL table expression: a quoted name, `read_parquet(?)`
+    with its `params`, ... (identifiers and placeholders only: values are bound, never formatted in)."""
     # One MD5 per row, split into the halves md5_number_upper/md5_number_lower would give (each of
     # those computes the digest again: twice the work).
     row = con.execute(
         f"SELECT count(*), coalesce(sum((h & {_LOW_64}::UHUGEINT)::UBIGINT), 0), coalesce(sum((h >> 64)::UBIGINT), 0) "
-        f"FROM (SELECT md5_number({row_json_sql(columns)}) AS h FROM {relation})").fetchall()[0]
+        f"FROM (SELECT md5_number({row_json_sql(columns)}) AS h FROM {relation})", params or []).fetchall()[0]
     rows, upper, lower = int(row[0]), int(row[1]), int(row[2])
     header = json.dumps(columns, ensure_ascii=False)
     return rows, hashlib.sha256(f"{header}\n{rows}:{upper}:{lower}".encode()).hexdigest()
@@ -65,12 +67,13 @@ def parquet_hashes(paths: dict, columns: dict[str, list[str]]) -> dict[str, tupl
     """(rows, content hash) of Parquet files read back from disk, by name."""
     con = duckdb.connect(":memory:")
     try:
-        return {name: relation_hash(con, f"read_parquet({sql_literal(str(path))})", columns[name])
+        return {name: relation_hash(con, "read_parquet(?)", columns[name], [str(path)])
                 for name, path in paths.items()}
     finally:
         con.close()
 
 
 def sql_literal(text: str) -> str:
-    """A SQL string literal; DDL such as COMMENT ON, and table functions, take no bound parameters here."""
+    """A SQL string literal, for text DuckDB takes no bound parameter for (COMMENT ON, CREATE VIEW): code-owned
+    text and paths of our own folders, never row values."""
     return "'" + text.replace("'", "''") + "'"

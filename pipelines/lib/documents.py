@@ -303,9 +303,15 @@ def _sidecar_from(meta: dict, sidecar_rel: str, digest: str) -> Sidecar | Reject
     url, language = meta.get("source_url"), meta.get("language")
     if url is not None and not isinstance(url, str):
         return Rejection(sidecar_rel, digest, "sidecar", "'source_url' is not a string")
-    if language is not None and not (isinstance(language, str) and 2 <= len(language) <= 8):
+    code = _LANGUAGE_TAG.fullmatch(language) if isinstance(language, str) else None
+    if language is not None and code is None:
         return Rejection(sidecar_rel, digest, "sidecar", f"'language' is not a language code: {language!r}")
-    return Sidecar(published, url, language.lower() if language else None)
+    return Sidecar(published, url, code.group(1).lower() if code else None)
+
+
+# A language tag ("en", "uk", "en-GB", "zh_Hant_TW"): its primary subtag is what `documents.language`
+# holds (ISO 639, two or three letters); anything else in a sidecar would fail that table's schema.
+_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 
 
 def title_of(text: str) -> str:

@@ -69,6 +69,11 @@ def parse_manifest(text: str, source: str) -> dict:
         if not isinstance(info, dict) or not isinstance(info.get("bytes"), int) or \
                 not re.fullmatch(r"[0-9a-f]{64}", str(info.get("sha256", ""))):
             raise ManifestError(f"{source}: entry for {name!r} needs integer 'bytes' and a hex 'sha256'")
+    tables = manifest.get("tables", {})
+    for table, info in (tables.items() if isinstance(tables, dict) else []):
+        file = info.get("file") if isinstance(info, dict) else None
+        if file not in files:  # so every file a reader of the manifest opens is one of its checked files
+            raise ManifestError(f"{source}: table {table!r} names file {file!r}, which is not among its files")
     return manifest
 
 

@@ -4,11 +4,14 @@ One seeds folder holds the project's seed document and every bad input at once: 
 becomes a document, decoded correctly ("Україна" survives whatever its encoding), or a row of the
 published `rejected_documents` with its reason, named in the run's log. A sidecar that cannot be
 used is rejected while its document is kept. Above the configured share of rejected files the
-release gate fails instead, with one line naming the share.
+release gate fails instead, with one line naming the share. Names and sidecar values shaped like
+paths or shell commands are data: the run writes nothing outside its outputs folder. (Hidden
+files, whose names start with a dot, are skipped by design: editor and system files.)
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 from pathlib import Path
@@ -85,6 +88,15 @@ def bad_seeds(folder: Path, outside: Path) -> tuple[dict[str, str], dict[str, st
     (outside / "secret.txt").write_text("not a seed")
     os.symlink(outside / "secret.txt", folder / "link outside.txt")
     rejected["link outside.txt"] = "outside_seeds"
+    # Names and sidecar values shaped like paths or commands: data, never used to write anything.
+    for i, name in enumerate(("-rf .txt", "$(touch pwned).txt", "a..b.txt", "%2e%2e%2fescape.txt", "line\nbreak.txt")):
+        doc(name, f"Germany supports the declaration ({i}).\n".encode(), "Germany")
+    doc("path-like sidecar.txt", b"Spain is negotiating.\n", "Spain")
+    (folder / "path-like sidecar.txt.meta.json").write_text(json.dumps(
+        {"published": "2024-07-09", "source_url": "file:///etc/passwd", "language": "en-GB"}))
+    doc("bad language.txt", b"Norway is negotiating.\n", "Norway")
+    bad("bad language.txt.meta.json", b'{"language": "../../x"}', "sidecar")
+    os.symlink(outside, folder / "linked folder")  # a folder link: neither followed nor a document
     if CAN_BE_UNREADABLE_BY_MODE:
         bad("no permission.txt", b"Ukraine", "unreadable")
         os.chmod(folder / "no permission.txt", 0)
@@ -98,11 +110,24 @@ def bad_run(tmp_path_factory):
     seeds, outputs = base / "seeds", base / "outputs"
     kept, rejected = bad_seeds(seeds, base / "outside")
     outputs.mkdir()
+    before = tree(base, outputs)
     with pytest.MonkeyPatch.context() as mp, dg.instance_for_test() as instance:
         mp.setenv("GUARANTEES_MAX_REJECTED_SHARE", "0.9")
         result = run(seeds, outputs, instance=instance)
         logs = [e.user_message for e in instance.all_logs(result.run_id)]
+    assert tree(base, outputs) == before, "the run wrote outside its outputs folder"
     return seeds, outputs, kept, rejected, result, logs
+
+
+def tree(base: Path, outputs: Path) -> dict[str, bytes | str]:
+    """Every entry under `base` but the outputs folder: file bytes, link targets."""
+    out = {}
+    for path in sorted(base.rglob("*")):
+        if path == outputs or outputs in path.parents:
+            continue
+        rel = os.fsencode(path.relative_to(base)).decode("utf-8", "backslashreplace")
+        out[rel] = os.readlink(path) if path.is_symlink() else path.read_bytes() if path.is_file() else "dir"
+    return out
 
 
 def test_bad_inputs_do_not_stop_the_run(bad_run):
@@ -134,6 +159,13 @@ def test_every_other_file_is_a_document_decoded_correctly(bad_run):
         assert "\r" not in docs[path]["text"] and "\ufeff" not in docs[path]["text"]
 
 
+def test_a_sidecar_language_tag_is_cut_to_its_language_code(bad_run):
+    _, outputs, _, _, _, _ = bad_run
+    docs = {d["source_path"]: d for d in pq.read_table(latest(outputs) / "documents.parquet").to_pylist()}
+    assert docs["path-like sidecar.txt"]["language"] == "en"
+    assert docs["path-like sidecar.txt"]["source_url"] == "file:///etc/passwd"  # data, shown, never opened
+
+
 def test_nothing_is_lost(bad_run):
     """Every candidate file in the folder is accounted for: a document, or a rejection."""
     seeds, outputs, _, _, _, _ = bad_run
@@ -143,13 +175,16 @@ def test_nothing_is_lost(bad_run):
     listed = {os.fsencode(p).decode("utf-8", "backslashreplace") for p in list_seed_files(seeds)}
     assert docs | rejected == listed and not docs & rejected
     sidecars = {p.name for p in seeds.iterdir() if p.name.endswith(".meta.json")}
-    assert sidecars <= {r["source_path"] for r in pq.read_table(latest(outputs) / "rejected_documents.parquet").to_pylist()}
+    sidecar_rows = {r["source_path"] for r in pq.read_table(latest(outputs) / "rejected_documents.parquet").to_pylist()
+                    if r["reason"] == "sidecar"}
+    assert sidecars == sidecar_rows | {"path-like sidecar.txt.meta.json"}  # the one usable sidecar
 
 
-def test_above_the_rejected_share_the_gate_fails_with_one_line(bad_run, tmp_path, capsys):
+def test_above_the_rejected_share_the_gate_fails_with_one_line(bad_run, tmp_path, capsys, monkeypatch):
     seeds, _, kept, rejected, _, _ = bad_run
     outputs = tmp_path / "outputs"
     outputs.mkdir()
+    monkeypatch.setenv("GUARANTEES_MAX_REJECTED_SHARE", "0.3")
     code = run_command.run(argparse.Namespace(seeds_dir=str(seeds), outputs_dir=str(outputs), quiet=True))
     err = capsys.readouterr().err
     assert code == 1
@@ -158,5 +193,5 @@ def test_above_the_rejected_share_the_gate_fails_with_one_line(bad_run, tmp_path
     line = err.strip().splitlines()[-1]
     assert line.startswith(f"error: step release_candidate failed: dataset assertions failed: rejected_documents: "
                            f"{bad} of {files} seed files rejected ({bad / files:.0%})")
-    assert "(expected: at most 50% of the seed files rejected)" in line and "nothing was published" in line
+    assert "(expected: at most 30% of the seed files rejected)" in line and "nothing was published" in line
     assert not (outputs / "releases" / "latest.json").exists()

@@ -147,3 +147,16 @@ def test_an_oversized_sidecar_is_rejected_and_the_document_kept(tmp_path):
     assert [d.source_path for d in result.documents] == ["a.txt"]
     assert [(r.source_path, r.reason) for r in result.rejected] == [("a.txt.meta.json", "sidecar")]
     assert "a sidecar may hold" in result.rejected[0].detail
+
+
+@pytest.mark.parametrize("tag,code", [("en", "en"), ("EN-gb", "en"), ("zh_Hant_TW", "zh"), ("ukr", "ukr")])
+def test_a_sidecar_language_tag_becomes_its_language_code(tmp_path, tag, code):
+    write(tmp_path / "a.txt.meta.json", json.dumps({"language": tag}).encode())
+    assert read_sidecar(tmp_path, "a.txt").language == code
+
+
+@pytest.mark.parametrize("tag", ["../../x", "e", "english", "en-", 12])
+def test_a_sidecar_language_that_is_no_tag_is_rejected(tmp_path, tag):
+    write(tmp_path / "a.txt.meta.json", json.dumps({"language": tag}).encode())
+    result = read_sidecar(tmp_path, "a.txt")
+    assert isinstance(result, Rejection) and result.reason == "sidecar" and "'language'" in result.detail
