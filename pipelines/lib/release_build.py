@@ -5,6 +5,8 @@ Order matters for what a failed run leaves behind: every check that needs no fil
 failures are collected into one report; only then are the content hashes compared with the
 latest release (equal content: nothing to publish, "no change"); only then is anything written,
 into staging, and re-opened. Nothing here touches a published folder or `latest.json`.
+`check_frames` is the part that needs only the frames, `stage_candidate` the part that reads the
+releases folder and writes; `build_candidate` is the two in a row.
 """
 from __future__ import annotations
 
@@ -123,6 +125,10 @@ def stage_candidate(checked: CheckedFrames, outputs_dir: Path, *, limits: AuditL
                             f"nothing was published") from exc
     try:
         problems = verify_staged(staged)
+    except OSError as exc:
+        discard_staging(staged.path)
+        raise StagingFailed(f"could not re-read release {release_id} in staging: {os_error_text(exc)}; "
+                            f"nothing was published") from exc
     except BaseException:
         discard_staging(staged.path)
         raise

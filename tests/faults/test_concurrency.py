@@ -1,6 +1,7 @@
 """Two runs at once: exactly one publishes; the other waits, or gives up naming who holds the lock."""
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -106,3 +107,30 @@ def test_two_runs_started_together_publish_exactly_once(fault_frames, base_outpu
     assert inv.published_ids(outputs) == sorted(inv.published_ids(base_outputs) + [release_id])
     assert inv.latest_id(outputs) == release_id
     assert inv.public_problems(outputs) == [] and inv.leftovers(outputs) == []
+
+
+def test_the_release_step_refuses_a_candidate_staged_by_another_run(tmp_path):
+    """Two runs sharing an outputs folder share its intermediate files: a run must not publish the
+    candidate another run staged (and that run will publish itself)."""
+    import dagster as dg
+
+    from pipelines.definitions import ALL_ASSETS
+    from pipelines.resources import FrameIOManager
+
+    outputs = tmp_path / "outputs"
+    staged = outputs / "releases" / ".staging" / "20300101T000000Z-abcdef@host@1@1"
+    staged.mkdir(parents=True)
+    candidate = {"outcome": "staged", "release_id": "20300101T000000Z-abcdef", "staging_path": str(staged),
+                 "manifest": {"previous_release_id": None}, "rows": {"documents": 1}, "run_id": "another-run"}
+    (outputs / "intermediate").mkdir()
+    (outputs / "intermediate" / "release_candidate.json").write_text(json.dumps(candidate))
+    resources = {"settings": GuaranteesSettings(seeds_dir=str(tmp_path), outputs_dir=str(outputs)),
+                 "io_manager": FrameIOManager(outputs_dir=str(outputs))}
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(ALL_ASSETS, selection=["release"], instance=instance, raise_on_error=False,
+                                resources=resources)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert failure.step_failure_data.user_failure_data.description.startswith(
+        "the release candidate was staged by run another-run, not by this run")
+    assert staged.is_dir() and not (outputs / "releases" / "latest.json").exists()
