@@ -100,6 +100,8 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
     ("declaration_joined", "declaration", "any",
      r"\b(?:join(?:ed|s|ing)?|to join|acced(?:ed|es|ing)|accession to|adher(?:ed|es|ing)|associated (?:itself|themselves) with)"
      r"(?=\s+(?:to\s+)?(?:it\b|them\b|the\s+(?:\w+\s+){0,3}(?:declaration|framework|initiative|G7|group|signatories|list)\b|G7\b))"
+     # in a sentence about the declaration, "which Poland joined in January" needs no object
+     r"|\bjoin(?:ed|s)\b(?=\s*(?:[,.;]|$|(?:in|on|at|last|this|early|late|later|earlier|too|also|as well)\b))"
      # acceding needs no object in this domain, unless it is to another body ("acceded to NATO")
      r"|\bacced(?:ed|es|ing)\b(?!\s+to\s+(?:the\s+)?(?:EU|European Union|NATO|WTO|OECD|Council|Schengen|eurozone|euro)\b)"),
     ("declaration_joined", "declaration", "any",
@@ -122,7 +124,7 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"|\bthe (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) "
      r"(?:country|partner|state|nation|leader|member|ally)\b"),
     ("negotiating", "agreement", "after",
-     r"\b(?:in talks|talks|negotiations?|consultations) with\b"),
+     r"\b(?:in talks|talks|negotiations?|consultations) (?:with|between)\b"),
     ("negotiating", "agreement", "any",
      r"\b(?:in talks|negotiat\w+|opens? talks|opened talks|held talks|working on|work on|drafting|draft|preparing|"
      r"to prepare|close to (?:final|finalising|finalizing|signing|agreement)|under way|underway|"
@@ -147,7 +149,8 @@ _ADOPTION_VERB = re.compile(r"^(?:endorsed|adopted|issued|agreed|unveiled|launch
 _SELF_EVIDENT_NEGOTIATION = re.compile(
     r"^(?:negotiat\w+|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar)", re.I)
 _PROCESS = re.compile(r"\b(?:continu\w+|ongoing|under ?way|in progress|progressing|advanc\w+|resum\w+|started|began|"
-                      r"begun|opened|going well|expected to (?:end|conclude|finish))\b", re.I)
+                      r"begun|opened|going well|expected to (?:end|conclude|finish)|close to final\w*|nearly (?:done|finished|final)|"
+                      r"near(?:ing)? completion|almost (?:ready|final)|well advanced)\b", re.I)
 _OTHER_TOPIC = re.compile(r"\b(?:ceasefire|cease-fire|peace talks|grain|gas|trade|accession|membership|border|"
                           r"agricultur\w+|prisoners?|exchange)\b", re.I)
 
@@ -180,10 +183,23 @@ _ACTING_POSSESSIVE = re.compile(
     # elliptical: "twenty agreements, the EU's included"
     r"|^(?:'s|\u2019s|')(?:\s+(?:included|too|as well|also)\b|\s*[,.;)])")
 _SCENE_WINDOW = 40  # characters from the start of a sentence where a scene-setting date stands
-# "the Polish press", "Lithuanian media": a demonym on a source of news, not the state acting.
-_NEWS_SOURCE_AFTER = re.compile(r"^[\s-]+(?:press|media|radio|television|tv|newspapers?|outlets?|broadcasters?|news|"
-                                r"agency|reports?|sources|journalists?|analysts?|experts?|commentators?|public|"
-                                r"opinion|language)\b", re.I)
+# A demonym names a party when it stands for the state acting ("the Danish Prime Minister", "the
+# Dutch agreement", "the Dutch signed"), not for a thing ("Russian missiles", "the Polish press").
+_ACTOR_NOUNS = frozenset("""prime minister ministers president chancellor premier government leader leaders officials
+official delegation side authorities parliament cabinet foreign defence defense agreement agreements deal pact
+accord document text signature negotiators team counterpart ambassador envoy king queen taoiseach head
+administration state commitments""".split())
+_DEMONYM_TAIL = re.compile(r"^((?:-[A-Z][\w]+)*)((?:\s+[\w'\u2019-]+){0,3})")
+_VERB_AFTER = re.compile(r"^\s+(?:has|have|had|will|would|signed|said|agreed|joined|are|were|is|was|also)\b|^\s*[,.;:)]")
+
+
+def _demonym_acts(text: str, party: PartyRef) -> bool:
+    tail = _DEMONYM_TAIL.match(text[party.end:party.end + 60])
+    rest = text[party.end + len(tail.group(1)):]
+    if _VERB_AFTER.match(rest):
+        return True
+    words = [w.lower().strip("'\u2019") for w in tail.group(2).split()]
+    return any(w in _ACTOR_NOUNS for w in words if not w.endswith("'s"))
 # "the EU summit", "EU member states": the EU names an event or a group here, not a party.
 _ATTRIBUTIVE_EU = re.compile(r"^\s+(?:summit|member|members|leaders|level|countries|states|membership|accession|integration|"
                              r"funds?|money|sanctions|law|rules|presidency|ambassadors|foreign|capitals|candidate|path|"
@@ -234,7 +250,7 @@ def find_triggers(text: str, context: str = "", table: bool = False) -> tuple[Tr
                 continue
             if family == "agreement" and not (table or _agreement_context(text, m.start(), m.end(), clauses, context)):
                 continue
-            if family == "declaration" and not _declaration_context(text, m, status, takes, clauses):
+            if family == "declaration" and not table and not _declaration_context(text, m, status, takes, clauses):
                 continue
             before = text[max(0, m.start() - 40):m.start()]
             negated = bool(_NEGATION.search(before) or _HYPOTHETICAL.search(before) and status != "negotiating")
@@ -258,6 +274,8 @@ def _declaration_context(text: str, m: re.Match, status: str, takes: str, clause
     if status == "supporter" and m.group().lower().endswith("support"):
         obj = _SUPPORT_OBJECT.match(text[m.end():])
         return obj is None or bool(_DECLARATION_WORD.search(obj.group(1)))
+    if status == "declaration_joined" and m.group().lower() in ("joined", "joins"):
+        return bool(_DECLARATION_WORD.search(text))  # a bare "joined" needs the declaration in the sentence
     return True
 
 
@@ -318,7 +336,7 @@ def eligible_parties(facts: SentenceFacts, triggers: list[Trigger]) -> list[Part
             continue
         if party.code == "EU" and _ATTRIBUTIVE_EU.match(text[party.end:party.end + 30]):
             continue
-        if party.via == "demonym" and _NEWS_SOURCE_AFTER.match(text[party.end:party.end + 30]):
+        if party.via == "demonym" and not _demonym_acts(text, party):
             continue
         if _POSSESSIVE.match(text[party.end:party.end + 3]) and not _ACTING_POSSESSIVE.match(text[party.end:party.end + 40]):
             continue
@@ -483,9 +501,30 @@ def sentence_commitments(facts: SentenceFacts, previous: SentenceFacts | None,
     return commitments_from_pairs(facts, sentence_pairs(facts, previous, intro), previous, declaration_date, intro)
 
 
+# Status nouns that make a line introduce a list of parties ("The week's signings:", "Still in talks:").
+_INTRO_NOUNS = [(s, re.compile(p, re.I)) for s, p in [
+    ("signed", r"\b(?:signings|signatures|signatories of (?:bilateral|security) agreements)\b"),
+    ("negotiating", r"\b(?:negotiations|talks|negotiating partners)\b"),
+    ("declaration_joined", r"\b(?:sign-ups|accessions|new signatories)\b"),
+    ("supporter", r"\b(?:supporters|supporting (?:nations|countries|states))\b"),
+]]
+
+
+def _intro_trigger(intro: SentenceFacts) -> Trigger | None:
+    trigger = next((t for t in find_triggers(intro.text) if not t.negated), None)
+    if trigger is not None:
+        return trigger
+    for status, pattern in _INTRO_NOUNS:
+        m = pattern.search(intro.text)
+        if m:
+            family = "agreement" if status in AGREEMENT_STATUSES else "declaration"
+            return Trigger(m.start(), m.end(), status, family, "any", False, m.group())
+    return None
+
+
 def _from_intro(intro: SentenceFacts, parties: list[PartyRef]) -> list[tuple[PartyRef, Trigger]]:
     """List items without a status phrase of their own take the introducing line's status."""
-    trigger = next((t for t in find_triggers(intro.text) if not t.negated), None)
+    trigger = _intro_trigger(intro)
     if trigger is None:
         return []
     # Offsets of the trigger refer to the intro; its phrase is kept, the evidence stays the item.

@@ -264,9 +264,18 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
         # full names introduced elsewhere in the text are joined later.
         cue = bool(titles or lower_title(before)) or (
             words[0] not in country_of and translit_key(words[0]) in _known_surnames()
-            and bool(SPEECH_AFTER.match(text[end:end + 40])))
+            and (bool(SPEECH_AFTER.match(text[end:end + 40])) or _standing_alone(text, start, end)))
     possessive = text[end:end + 2] in ("'s", "\u2019s")
     return _Candidate(start, end, tuple(words), cue, role, country, possessive)
+
+
+def _standing_alone(text: str, start: int, end: int) -> bool:
+    """A well-known surname with no capitalised word on either side ("Meloni's summit", "as Tusk
+    visits"): the person, not part of another name such as "Charles Michel Foundation"."""
+    after = text[end:end + 30]
+    if re.match(r"^(?:'s|\u2019s)?\s+[A-Z]", after):
+        return False
+    return not re.search(r"[A-Z][\w'-]*\s+$", text[max(0, start - 30):start])
 
 
 def _first_name(text: str, run: re.Match, tokens: list, lead: list[str]) -> bool:

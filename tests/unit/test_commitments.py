@@ -189,3 +189,29 @@ def test_aligned_columns_and_bare_status_words_in_tables():
                       "Cyprus       Supporter\nIceland      Founder")
     assert set(got) == {("MT", "declaration_joined"), ("CY", "supporter"), ("IS", "declaration_founder")}
     assert got[("MT", "declaration_joined")]["date_start"] == dt.date(2024, 6, 3)
+
+
+def test_a_status_noun_introduces_a_list():
+    got = pairs("Last month's signings:\n- Malta, in Valletta;\n- Cyprus.\nStill in talks:\n- Austria.")
+    assert got == {("MT", "signed"), ("CY", "signed"), ("AT", "negotiating")}
+
+
+def test_talks_between_and_talks_close_to_final():
+    assert pairs("Talks between Vienna and Kyiv resumed this week.") == {("AT", "negotiating")}
+    assert pairs("Talks with Malta are close to final, officials said.") == {("MT", "negotiating")}
+
+
+def test_a_bare_joined_in_a_sentence_about_the_declaration():
+    assert pairs("The pact builds on the G7 declaration, which Austria joined in March.") == {("AT", "declaration_joined")}
+    assert pairs("Holland joins Austria and Malta, which concluded agreements earlier.") == {("AT", "signed"), ("MT", "signed")}
+
+
+def test_a_demonym_is_a_party_only_when_it_stands_for_the_state():
+    assert pairs("The Austrian chancellor signed a security agreement after a Russian missile attack.") == {("AT", "signed")}
+    assert pairs("The Maltese signed a security agreement.") == {("MT", "signed")}
+
+
+def test_last_month_is_the_previous_calendar_month():
+    got = commitments("Malta signed its security agreement last month.")
+    c = got[("MT", "signed")]
+    assert (c["date_start"], c["date_end"], c["date_precision"]) == (dt.date(2024, 5, 1), dt.date(2024, 5, 31), "month")
