@@ -117,12 +117,13 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"\s+(?:\w+\s+)?(?:sign|conclude|ink|seal)\b"),
     ("signed", "agreement", "any",
      r"\b(?:sign(?:ed|s|ing)?|signatures?|conclud(?:ed|es|e|ing)|ink(?:ed|s)?|seal(?:ed|s)?|"
-     r"put (?:their|his|her|its) names? to|add(?:ed|s)? (?:their|its|his|her) names?)\b"),
+     r"put (?:their|his|her|its) names? to|add(?:ed|s)? (?:their|its|his|her) names?)\b"
+     r"|\b(?:agreement|pact|deal|accord)\s+(?:dates|dated)\s+(?:from|back to)\b"),
     ("signed", "agreement", "any",
      r"\b(?:now )?ha(?:s|ve) (?:a|an|its|their|such an?) (?:[\w-]+ ){0,4}agreement with\b"
      r"|\b(?:now )?ha(?:s|ve) (?:[\w-]+ ){1,2}(?:such |similar |bilateral |security )*(?:agreements|pacts|deals)\b"
      r"|\bthe (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) "
-     r"(?:country|partner|state|nation|leader|member|ally)\b"),
+     r"(?:country|partner|state|nation|leader|member|ally|of its kind|such (?:agreement|deal|pact|document))\b"),
     ("negotiating", "agreement", "after",
      r"\b(?:in talks|talks|negotiations?|consultations) (?:with|between)\b"),
     ("negotiating", "agreement", "any",
@@ -159,7 +160,10 @@ _CLAUSE_BREAK = re.compile(
     r"|\s+as\s+(?!well\b)(?=[A-Z])"
     # ", and" starts a new clause when a time phrase or a pronoun follows; otherwise a list goes on.
     r"|,\s+and\s+(?=(?:last|next|on|in|at|by|then|later|earlier|meanwhile|now|since|after|before|yesterday|today|"
-    r"this|that|he|she|they|it|we)\b)")
+    r"this|that|he|she|they|it|we)\b)"
+    # ... or a new subject with its verb: ", and Austria is still weighing its position"
+    r"|,\s+and\s+(?=(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+(?:is|are|was|were|has|have|had|will|would|"
+    r"said|says|did|does|remains?|still)\b)")
 _RELATIVE = re.compile(r",\s+(?:(?:all|both|each|none|most|some) of (?:which|whom)|which|who|whose)\b")
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|near|inside|outside|across|throughout|(?:travel+ed|flew|came|went|returned|headed|trip|arrived) to)\s+"
@@ -467,12 +471,15 @@ def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
     if not facts.parties and not anaphoric:
         return ()
     is_item = facts.kind in _LIST_KINDS and intro is not None
-    triggers = find_triggers(facts.text, context=intro.text if is_item else "", table=facts.kind == "table_row")
+    # The agreement may be named in the line introducing a list, or in the sentence before ("...
+    # negotiating a security agreement. On Friday ... signed it").
+    context = intro.text if is_item else (previous.text if previous is not None and previous.line_no == facts.line_no else "")
+    triggers = find_triggers(facts.text, context=context, table=facts.kind == "table_row")
     if anaphoric:
         first = next((t for t in triggers if not t.negated), None)
         return tuple((p, first) for p in eligible_parties(previous, [])) if first else ()
     parties = eligible_parties(facts, list(triggers))
-    if is_item and parties and not [t for t in triggers if not t.negated]:
+    if is_item and parties and not triggers:  # an item stating a negation ("not yet joined") states no status
         return tuple(_from_intro(intro, parties))
     return tuple(assign(facts, list(triggers), parties))
 
@@ -486,7 +493,8 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
     for party, trigger in pairs:
         if trigger.negated:
             continue
-        date = _date_for(trigger, dates, declaration_date, own=bool(facts.dates))
+        own = bool(facts.dates)
+        date = (own and _date_of_party(facts, party, dates, trigger)) or _date_for(trigger, dates, declaration_date, own)
         out.append(Commitment(party.code, trigger.status,
                               date.date_start if date else None,
                               date.date_end if date and date.date_end != date.date_start else None,
@@ -542,6 +550,21 @@ def _inherited_dates(facts: SentenceFacts, previous: SentenceFacts | None,
     # Only a day that sets the scene of the previous sentence ("On Monday ...", "That same evening
     # ...") carries over; a date inside it belongs to whatever that sentence was about.
     return tuple(d for d in previous.dates if d.precision == "day" and d.start <= _SCENE_WINDOW)
+
+
+_PARTY_DATE_REACH = 60  # characters after a party within which its own date may stand
+
+
+def _date_of_party(facts: SentenceFacts, party: PartyRef, dates: tuple[DatedSpan, ...], trigger: Trigger) -> DatedSpan | None:
+    """A date standing between a party and the next party belongs to that party ("Finland, which
+    signed in April, and Denmark, whose agreement dates from February")."""
+    if trigger.status == "declaration_founder":
+        return None
+    following = [p.start for p in facts.parties if p.start >= party.end and p.code != party.code]
+    limit = min(following + [party.end + _PARTY_DATE_REACH, len(facts.text)])
+    mine = [d for d in dates if party.end <= d.start < limit and d.precision in ("day", "month")
+            and not (trigger.status == "negotiating" and d.future)]
+    return mine[0] if mine else None
 
 
 def _date_for(trigger: Trigger, dates: tuple[DatedSpan, ...], declaration_date: DatedSpan | None,

@@ -47,7 +47,8 @@ class Claim:
     status: str
     sentence_start: int
     sentence_end: int
-    prev_start: int | None  # the previous sentence of the same paragraph, if any
+    context: tuple[int, int] | None  # the sentence whose dates it inherits: the previous one of the
+    #   same paragraph, or the line introducing a list item
 
 
 @lru_cache(maxsize=1)
@@ -67,8 +68,9 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
                     events: dict[tuple[str, str], dt.date] | None = None) -> PublicationDate:
     events = known_events() if events is None else events
     exact, weekday_days, anchored = _calendar_anchors(exprs, claims, events)
+    exact += _apposed(text, exprs)
     if exact:
-        return PublicationDate(Counter(exact).most_common(1)[0][0], "calendar_relative_day")
+        return PublicationDate(Counter(exact).most_common(1)[0][0], "relative_day_of_dated_event")
     news_dated = any(expr.kind != "absolute" for expr, _ in anchored)
     anchored += [(e, dt.date(e.year, e.month, e.day)) for e in exprs if e.kind == "absolute"]
     if anchored and not news_dated:
@@ -92,6 +94,21 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
         return PublicationDate(None, "unknown")
     latest = max(past)
     return PublicationDate(_past_weekday_after(exprs, latest) + DAY, "latest_yearless_plus_one")
+
+
+_APPOSITION = re.compile(r"^\s*(?:,|\(|\u2013|\u2014|-)?\s*(?:on|in)?\s*$")
+
+
+def _apposed(text: str, exprs: list[DateExpr]) -> list[dt.date]:
+    """'A week ago today, on 2 November 2023': a relative day next to the full date it denotes
+    gives the publication date exactly."""
+    out = []
+    for rel, other in zip(exprs, exprs[1:]):
+        if rel.kind != "relative_day" or other.kind != "absolute" or rel.offset_days is None:
+            continue
+        if _APPOSITION.match(text[rel.char_end:other.char_start]):
+            out.append(dt.date(other.year, other.month, other.day) - dt.timedelta(days=rel.offset_days))
+    return out
 
 
 def _yearless_after_background(exprs: list[DateExpr], background: dt.date) -> list[tuple[DateExpr, dt.date]]:
@@ -140,9 +157,10 @@ def _calendar_anchors(exprs, claims, events):
 
 def _claim_exprs(exprs: list[DateExpr], claim: Claim) -> list[DateExpr]:
     own = [e for e in exprs if claim.sentence_start <= e.char_start < claim.sentence_end]
-    if own or claim.prev_start is None:
+    if own or claim.context is None:
         return own
-    return [e for e in exprs if claim.prev_start <= e.char_start < claim.sentence_start]
+    start, end = claim.context
+    return [e for e in exprs if start <= e.char_start < end]
 
 
 def _same_day(expr: DateExpr, known: dt.date) -> bool:

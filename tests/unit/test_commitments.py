@@ -215,3 +215,28 @@ def test_last_month_is_the_previous_calendar_month():
     got = commitments("Malta signed its security agreement last month.")
     c = got[("MT", "signed")]
     assert (c["date_start"], c["date_end"], c["date_precision"]) == (dt.date(2024, 5, 1), dt.date(2024, 5, 31), "month")
+
+
+def test_a_negated_table_row_does_not_take_the_caption_status():
+    got = pairs("Where the sign-ups stand:\n| Country | Status |\n|---|---|\n| Malta | joined |\n| Austria | not yet joined |")
+    assert got == {("MT", "declaration_joined")}
+
+
+def test_a_new_subject_after_and_opens_a_clause():
+    assert pairs("Malta has expressed support, and Austria is still weighing its position.") == {("MT", "supporter")}
+
+
+def test_the_agreement_named_in_the_sentence_before():
+    got = pairs("Malta and Ukraine were negotiating a security agreement. On Friday the Maltese premier signed it.")
+    assert got == {("MT", "signed")}
+
+
+def test_the_nth_of_its_kind_after_a_list():
+    got = pairs("The Maltese agreement is the ninth of its kind, after those of Austria and Cyprus.")
+    assert got == {("MT", "signed"), ("AT", "signed"), ("CY", "signed")}
+
+
+def test_a_date_between_a_party_and_the_next_belongs_to_it():
+    got = commitments("Austria, which signed in April, and Malta, whose agreement dates from February, stayed away.")
+    assert got[("AT", "signed")]["date_start"] == dt.date(2024, 4, 1)
+    assert got[("MT", "signed")]["date_start"] == dt.date(2024, 2, 1)

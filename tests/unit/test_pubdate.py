@@ -43,3 +43,12 @@ def test_a_full_date_is_background_and_yearless_dates_are_recent():
 
 def test_a_year_ago_today_with_a_calendar_dated_signing():
     assert published("Britain signed its security agreement a year ago today.")[0] == dt.date(2025, 1, 12)
+
+
+def test_a_relative_day_next_to_the_full_date_it_denotes():
+    assert published("A week ago today, on 2 November 2023, Malta joined the declaration.")[0] == dt.date(2023, 11, 9)
+
+
+def test_list_items_take_dates_from_the_line_introducing_them():
+    got = published("Three agreements were concluded in Stockholm on Friday:\n1. Sweden;\n2. Norway;\n3. Iceland.")
+    assert got == (dt.date(2024, 6, 1), "calendar_weekday_plus_one")
