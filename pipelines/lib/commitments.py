@@ -114,7 +114,7 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
     ("negotiating", "agreement", "any",
      r"\b(?:will|would|shall|(?:intends?|intended|plans?|planned|expects?|expected|is set|are set|is due|are due|"
      r"is ready|are ready|hopes?|wants?|aims?|is to|are to|preparing|prepares) to|is going to|are going to)"
-     r"\s+(?:\w+\s+)?(?:sign|conclude|ink|seal)\b"),
+     r"\s+(?!not\b|never\b)(?:\w+\s+)?(?:sign|conclude|ink|seal)\b"),
     ("signed", "agreement", "any",
      r"\b(?:sign(?:ed|s|ing)?|signatures?|conclud(?:ed|es|e|ing)|ink(?:ed|s)?|seal(?:ed|s)?|"
      r"put (?:their|his|her|its) names? to|add(?:ed|s)? (?:their|its|his|her) names?)\b"
@@ -128,6 +128,7 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"\b(?:in talks|talks|negotiations?|consultations) (?:with|between)\b"),
     ("negotiating", "agreement", "any",
      r"\b(?:in talks|negotiat\w+|opens? talks|opened talks|held talks|working on|work on|drafting|draft|preparing|"
+     r"(?:start(?:ed|s)?|begun|began|launch(?:ed|es)?|enter(?:ed|s)?|resum(?:ed|es)) (?:formal |official )?(?:talks|negotiations)|"
      r"to prepare|close to (?:final|finalising|finalizing|signing|agreement)|under way|underway|"
      r"in progress|planned agreement|future agreement|agreed to start|ready to start|begin preparing|"
      r"talks (?:are|were) (?:continuing|ongoing|under way))\b"),
@@ -148,7 +149,8 @@ _FOUNDING_SUBJECT = re.compile(r"\b(?:G7|G-7|Group of Seven)\b")
 _ADOPTION_VERB = re.compile(r"^(?:endorsed|adopted|issued|agreed|unveiled|launched)", re.I)
 # Negotiation phrases that are about an agreement by themselves, or talks described as a process.
 _SELF_EVIDENT_NEGOTIATION = re.compile(
-    r"^(?:negotiat\w+|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar)", re.I)
+    r"^(?:negotiat\w+|in talks|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar|start|begun|began|"
+    r"launch|enter|resum)", re.I)
 _PROCESS = re.compile(r"\b(?:continu\w+|ongoing|under ?way|in progress|progressing|advanc\w+|resum\w+|started|began|"
                       r"begun|opened|going well|expected to (?:end|conclude|finish)|close to final\w*|nearly (?:done|finished|final)|"
                       r"near(?:ing)? completion|almost (?:ready|final)|well advanced)\b", re.I)

@@ -23,7 +23,8 @@ _UPPER = "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "".join(
 _TOKEN = "[" + re.escape(_UPPER) + r"][^\W\d_]*(?:[-'\u2019][" + re.escape(_UPPER) + r"][^\W\d_]*)*"
 _PARTICLES = r"(?:von|van|der|den|de|del|della|di|da|du|dos|das|la|le|bin|ibn|al|ter|zu)"
 # A run of capitalised tokens, allowing lowercase name particles between them.
-_NAME_RUN = re.compile(r"(?<![\w'\u2019-])" + _TOKEN + r"(?:[ \t]+(?:" + _PARTICLES + r"[ \t]+)*" + _TOKEN + r")*")
+# Tokens of one name are separated by single spaces: wider gaps separate table columns.
+_NAME_RUN = re.compile(r"(?<![\w'\u2019-])" + _TOKEN + r"(?: (?:" + _PARTICLES + r" )*" + _TOKEN + r")*")
 _TOKEN_RE = re.compile(_TOKEN + "|" + _PARTICLES)
 
 TITLES = frozenset("""President Vice Prime Minister Ministers Chancellor Premier Secretary General Secretary-General
@@ -83,7 +84,8 @@ Then Thus So Yet Now Later Earlier Meanwhile However Although Though Because Spe
 Leaders Both Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Next New Monday Tuesday Wednesday
 Thursday Friday Saturday Sunday January February March April May June July August September October November
 December Today Yesterday Tomorrow Hours Days Weeks Months Years Negotiations Talks Under Across Despite Through
-During Within Without Among Amid Toward Towards Upon Via Per Mr Mrs Ms""".split())
+During Within Without Among Amid Toward Towards Upon Via Per Mr Mrs Ms Status Date Country Partner Partners Total
+Signed Party Parties""".split())
 _PLACE_WORDS = frozenset("in at to from near outside via into toward towards around across through inside".split())
 
 

@@ -240,3 +240,13 @@ def test_a_date_between_a_party_and_the_next_belongs_to_it():
     got = commitments("Austria, which signed in April, and Malta, whose agreement dates from February, stayed away.")
     assert got[("AT", "signed")]["date_start"] == dt.date(2024, 4, 1)
     assert got[("MT", "signed")]["date_start"] == dt.date(2024, 2, 1)
+
+
+def test_would_not_sign_is_a_negation_and_started_talks_is_negotiation():
+    assert pairs("The Austrian chancellor said his country would not sign such a document.") == set()
+    assert pairs("Malta will sign next week, and Austria has started talks.") == {("MT", "negotiating"), ("AT", "negotiating")}
+
+
+def test_still_in_talks_before_a_list():
+    assert pairs("Still in talks: Austria, Malta and Cyprus.") == {("AT", "negotiating"), ("MT", "negotiating"),
+                                                                    ("CY", "negotiating")}

@@ -59,3 +59,7 @@ def test_document_names_after_organisation_words_are_not_people():
 def test_a_well_known_surname_standing_alone_is_the_person():
     got = people("Meloni's summit ended; the Meloni Foundation did not comment.")
     assert "Giorgia Meloni" in got and got["Giorgia Meloni"].variants == ["Meloni"]
+
+
+def test_table_columns_are_not_a_name():
+    assert people("Partner        Status     Date\nMalta          signed     27 June") == {}
