@@ -172,8 +172,10 @@ _PLACE_BEFORE = re.compile(
     r"(?:(?:southern|northern|eastern|western|central|neighbou?ring|front-line|frontline)\s+)?(?:the\s+)?$", re.I)
 _COMPARISON = re.compile(r"\b(?:akin to|similar to|like|mirroring|modell?ed on|on the model of|comparable to|as with)\b", re.I)
 _ANAPHORIC_SUBJECT = re.compile(
-    r"^(?:the two (?:leaders|sides|countries|governments|presidents|prime ministers|men|women)|both (?:sides|leaders|countries|governments)?"
-    r"|they|he|she)\b", re.I)
+    r"^(?:the two (?:leaders|sides|countries|governments|presidents|prime ministers|men|women|capitals|states)"
+    r"|both (?:sides|leaders|countries|governments|capitals|states)?|they|he|she)\b", re.I)
+# Plural anaphors that may reach back over a paragraph break ("Both capitals joined ...").
+_PLURAL_ANAPHOR = re.compile(r"^(?:the two|both) (?:countries|governments|capitals|states)\b", re.I)
 # A sentence that starts elsewhere in time does not inherit the date of the sentence before it.
 _TIME_SHIFT = re.compile(r"^(?:earlier|previously|before that|before then|later|meanwhile|since then|at the time|"
                          r"in the past|back in|last year|this year|next|separately|in (?:19|20)\d\d)\b", re.I)
@@ -188,7 +190,6 @@ _ACTING_POSSESSIVE = re.compile(
     r"decision|premier|head|king|queen|taoiseach)\b"
     # elliptical: "twenty agreements, the EU's included"
     r"|^(?:'s|\u2019s|')(?:\s+(?:included|too|as well|also)\b|\s*[,.;)])")
-_SCENE_WINDOW = 40  # characters from the start of a sentence where a scene-setting date stands
 # A demonym names a party when it stands for the state acting ("the Danish Prime Minister", "the
 # Dutch agreement", "the Dutch signed"), not for a thing ("Russian missiles", "the Polish press").
 _ACTOR_NOUNS = frozenset("""prime minister ministers president chancellor premier government leader leaders officials
@@ -469,7 +470,8 @@ def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
     not searched for triggers at all.
     """
     anaphoric = (not facts.parties and previous is not None and previous.parties
-                 and previous.line_no == facts.line_no and _ANAPHORIC_SUBJECT.match(facts.text))
+                 and _ANAPHORIC_SUBJECT.match(facts.text)
+                 and (previous.line_no == facts.line_no or _PLURAL_ANAPHOR.match(facts.text)))
     if not facts.parties and not anaphoric:
         return ()
     is_item = facts.kind in _LIST_KINDS and intro is not None
@@ -549,9 +551,9 @@ def _inherited_dates(facts: SentenceFacts, previous: SentenceFacts | None,
         return intro.dates
     if previous is None or previous.line_no != facts.line_no or _TIME_SHIFT.match(facts.text):
         return ()
-    # Only a day that sets the scene of the previous sentence ("On Monday ...", "That same evening
-    # ...") carries over; a date inside it belongs to whatever that sentence was about.
-    return tuple(d for d in previous.dates if d.precision == "day" and d.start <= _SCENE_WINDOW)
+    # Only a day carries over ("On Monday ...", "... said on Tuesday, 11 June"); a month such as
+    # "whose agreement dates from April" belongs to whatever that sentence was about.
+    return tuple(d for d in previous.dates if d.precision == "day")
 
 
 _PARTY_DATE_REACH = 60  # characters after a party within which its own date may stand

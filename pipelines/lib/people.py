@@ -324,7 +324,7 @@ def _join(candidates: list[_Candidate]) -> list[Person]:
     groups: list[list[_Candidate]] = []
     by_full: dict[tuple[str, str], list[_Candidate]] = {}
     for cand in ordered:
-        if len(cand.tokens) < 2:
+        if _surname_only(cand):
             continue
         key = (translit_key(cand.tokens[0])[:1], translit_key(cand.tokens[-1]))
         if key not in by_full:
@@ -332,7 +332,7 @@ def _join(candidates: list[_Candidate]) -> list[Person]:
             groups.append(by_full[key])
         by_full[key].append(cand)
     for cand in ordered:
-        if len(cand.tokens) >= 2:
+        if not _surname_only(cand):
             continue
         group = _group_for_surname(cand, groups)
         if group is None:
@@ -341,6 +341,14 @@ def _join(candidates: list[_Candidate]) -> list[Person]:
         group.append(cand)
     people = [_person(group) for group in groups if group]
     return sorted(people, key=lambda p: p.first_char_start)
+
+
+_CAPITALISED_PARTICLES = frozenset("de da di du van von der den le la dos das del della ter".split())
+
+
+def _surname_only(cand: _Candidate) -> bool:
+    """'Croo' or 'De Croo': a surname (with its particles) without a first name."""
+    return all(t.lower() in _CAPITALISED_PARTICLES for t in cand.tokens[:-1])
 
 
 def _outermost(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -355,7 +363,7 @@ def _outermost(candidates: list[_Candidate]) -> list[_Candidate]:
 
 def _group_for_surname(cand: _Candidate, groups: list[list[_Candidate]]) -> list[_Candidate] | None:
     """A surname alone belongs to the nearest person introduced before it with that surname."""
-    key = translit_key(cand.tokens[0])
+    key = translit_key(cand.tokens[-1])
     matching = [g for g in groups if translit_key(g[0].tokens[-1]) == key]
     if not matching:
         return None
@@ -366,14 +374,14 @@ def _group_for_surname(cand: _Candidate, groups: list[list[_Candidate]]) -> list
 
 def _person(group: list[_Candidate]) -> Person:
     variants = sorted({" ".join(c.tokens) for c in group})
-    full = [c for c in group if len(c.tokens) >= 2]
+    full = [c for c in group if not _surname_only(c)]
     known = _known(full, group)
     if known:
         canonical = known.canonical_name
     elif full:
         canonical = max((" ".join(c.tokens) for c in full), key=lambda v: (len(v.split()), _diacritics(v), len(v)))
     else:
-        canonical = group[0].tokens[0]
+        canonical = " ".join(group[0].tokens)
     role = next((c.role for c in group if c.role), None) or (known.role if known else None)
     country = next((c.country for c in group if c.country), None) or (known.country_iso2 if known else None)
     spans = sorted((c.start, c.end) for c in group)
@@ -388,7 +396,7 @@ def _known(full: list[_Candidate], group: list[_Candidate]) -> KnownPerson | Non
         if hit:
             return hit
     if not full:
-        return _surname_index(table).get(translit_key(group[0].tokens[0]))
+        return _surname_index(table).get(translit_key(group[0].tokens[-1]))
     return None
 
 

@@ -71,7 +71,7 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
     exact += _apposed(text, exprs)
     if exact:
         return PublicationDate(Counter(exact).most_common(1)[0][0], "relative_day_of_dated_event")
-    news_dated = any(expr.kind != "absolute" for expr, _ in anchored)
+    news_dated = any(expr.kind != "absolute" for expr, _ in anchored) or _weekday_dated(text, exprs)
     anchored += [(e, dt.date(e.year, e.month, e.day)) for e in exprs if e.kind == "absolute"]
     if anchored and not news_dated:
         anchored += _yearless_after_background(exprs, max(day for _, day in anchored))
@@ -97,6 +97,12 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
 
 
 _APPOSITION = re.compile(r"^\s*(?:,|\(|\u2013|\u2014|-)?\s*(?:on|in)?\s*$")
+
+
+def _weekday_dated(text: str, exprs: list[DateExpr]) -> bool:
+    """'said on Tuesday, 11 June 2024': a full date given with its weekday is the news, not background."""
+    return any(a.kind == "weekday" and b.kind == "absolute" and _APPOSITION.match(text[a.char_end:b.char_start])
+               for a, b in zip(exprs, exprs[1:]))
 
 
 def _apposed(text: str, exprs: list[DateExpr]) -> list[dt.date]:

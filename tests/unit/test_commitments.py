@@ -250,3 +250,8 @@ def test_would_not_sign_is_a_negation_and_started_talks_is_negotiation():
 def test_still_in_talks_before_a_list():
     assert pairs("Still in talks: Austria, Malta and Cyprus.") == {("AT", "negotiating"), ("MT", "negotiating"),
                                                                     ("CY", "negotiating")}
+
+
+def test_both_capitals_refers_back_over_a_paragraph_break():
+    got = pairs("Vienna and Valletta are drafting security agreements.\nBoth capitals joined the G7 declaration in July.")
+    assert {("AT", "declaration_joined"), ("MT", "declaration_joined")} <= got

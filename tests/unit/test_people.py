@@ -63,3 +63,8 @@ def test_a_well_known_surname_standing_alone_is_the_person():
 
 def test_table_columns_are_not_a_name():
     assert people("Partner        Status     Date\nMalta          signed     27 June") == {}
+
+
+def test_a_surname_with_its_particle_joins_the_full_name():
+    got = people("Prime Minister Alexander De Croo spoke. Later De Croo told reporters the deal was signed.")
+    assert list(got) == ["Alexander De Croo"] and got["Alexander De Croo"].variants == ["Alexander De Croo", "De Croo"]

@@ -52,3 +52,8 @@ def test_a_relative_day_next_to_the_full_date_it_denotes():
 def test_list_items_take_dates_from_the_line_introducing_them():
     got = published("Three agreements were concluded in Stockholm on Friday:\n1. Sweden;\n2. Norway;\n3. Iceland.")
     assert got == (dt.date(2024, 6, 1), "calendar_weekday_plus_one")
+
+
+def test_a_full_date_with_its_weekday_is_the_news():
+    got = published("The minister said on Tuesday, 11 June 2024, that Berlin had signed on 16 February.")
+    assert got[0] == dt.date(2024, 6, 12)
