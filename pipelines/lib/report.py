@@ -108,7 +108,7 @@ def render(data: ReportData, *, stages: dict[str, list[ValidationReport]], limit
         _section("map", "Map of current status",
                  "<p>One equal tile per country, placed roughly where it lies (Europe in the middle, the Americas "
                  "to the west, Asia-Pacific to the east); the colour is the party's current status.</p>"
-                 + report_svg.legend() + f'<div class="chart">{tile_svg}</div>' + _untiled(untiled)),
+                 + report_svg.legend(tiles=True) + f'<div class="chart">{tile_svg}</div>' + _untiled(untiled)),
         _section("changes", "Changes since the previous release", _changes(data.changes)),
         _section("tables", "Tables", _row_counts(data)),
         _section("validation", "Validation", _validation(data, stages, limits)),

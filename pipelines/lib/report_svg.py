@@ -31,6 +31,8 @@ STATUS_COLOURS = {
     "supporter": "#a9c8ec",
 }
 NO_STATUS_COLOUR = "#e4e4e4"
+# Ukraine is the other side of every agreement and the subject of the declaration, not a party to them.
+COUNTERPART, COUNTERPART_COLOUR = "UA", "#ffd500"
 STATUS_LABELS = {
     "signed": "signed an agreement",
     "negotiating": "negotiating an agreement",
@@ -87,10 +89,13 @@ def tile_map(parties: list[dict], names: dict[str, str], tiles: list[Tile]) -> t
     for tile in sorted(tiles, key=lambda t: (t.row, t.col)):
         party = by_code.get(tile.iso2)
         status = party["status"] if party else None
-        fill = STATUS_COLOURS[status] if status else NO_STATUS_COLOUR
-        outline = "" if status else ' stroke="#c8c8c8"'
+        counterpart = tile.iso2 == COUNTERPART and not party
+        fill = STATUS_COLOURS[status] if status else COUNTERPART_COLOUR if counterpart else NO_STATUS_COLOUR
+        outline = "" if status or counterpart else ' stroke="#c8c8c8"'
         name = (party or {}).get("name") or names.get(tile.iso2, tile.iso2)
-        hover = f"{name} ({tile.iso2}): " + (_status_text(party) if party else "not a party in this release")
+        hover = f"{name} ({tile.iso2}): " + (_status_text(party) if party else "the counterpart of every agreement"
+                                            if counterpart else "not a party in this release")
+        status = status or ("counterpart" if counterpart else None)
         x, y = tile.col * (_TILE + _GAP), tile.row * (_TILE + _GAP)
         out.append(f'<g class="tile" data-iso2="{escape(tile.iso2)}" data-status="{status or "none"}">'
                    f'<title>{escape(hover)}</title>'
@@ -198,9 +203,11 @@ def _event_mark(event: dict, x_of, y: float) -> str:
     return f'<g {attrs}><title>{escape(hover)}</title>{shape}</g>'
 
 
-def legend() -> str:
-    """The colour key shared by both charts, as HTML."""
-    items = "".join(f'<li data-status="{s}"><span class="swatch" style="background:{STATUS_COLOURS[s]}"></span>'
-                    f'{escape(STATUS_LABELS[s])}</li>' for s in STATUSES)
-    return (f'<ul class="legend">{items}<li data-status="none"><span class="swatch" '
-            f'style="background:{NO_STATUS_COLOUR}"></span>not a party</li></ul>')
+def legend(tiles: bool = False) -> str:
+    """The colour key as HTML; the tile map's adds the tiles that are not parties."""
+    keys = [(s, STATUS_COLOURS[s], STATUS_LABELS[s]) for s in STATUSES]
+    if tiles:
+        keys += [("none", NO_STATUS_COLOUR, "not a party"), ("counterpart", COUNTERPART_COLOUR, "Ukraine")]
+    items = "".join(f'<li data-status="{key}"><span class="swatch" style="background:{colour}"></span>'
+                    f'{escape(label)}</li>' for key, colour, label in keys)
+    return f'<ul class="legend">{items}</ul>'

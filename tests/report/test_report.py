@@ -74,6 +74,7 @@ def test_the_charts_draw_the_timeline_view_and_every_party_on_the_tile_map(curre
     tiles = {t.attrs["data-iso2"]: t.attrs["data-status"] for t in page.find_all("g", class_="tile")}
     parties = {r["iso2"]: r["status"] for r in db(current, "SELECT iso2, status FROM country_status")}
     assert tiles["XK"] == "supporter" and tiles["PL"] == "negotiating" and tiles["RU"] == "none"
+    assert tiles["UA"] == "counterpart"  # Ukraine is the other side, never shown as "not a party"
     assert {iso2: tiles[iso2] for iso2 in parties} == parties  # every party has its tile, in its colour
     assert page.find_all(id="untiled") == []
 
