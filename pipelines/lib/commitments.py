@@ -110,7 +110,8 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
     ("supporter", "declaration", "any",
      r"\b(?:expressed|declared|voiced|announced|pledged|confirmed|offered|gave) (?:their |its |his |her )?(?:full |formal |strong )?support\b"
      r"|\bsupporting (?:nations|countries|states)\b|\bamong the (?:\w+ )?supporters\b|\bsupporters of\b"
-     r"|\b(?:welcomed|backed|supported|endorsed|welcomes|backs|supports|endorses)(?= (?:it|the (?:\w+ ){0,3}(?:declaration|framework|initiative))\b)"),
+     r"|\b(?:welcomed|backed|supported|endorsed|welcomes|backs|supports|endorses|adopted|issued|unveiled|launched)"
+     r"(?= (?:it|the (?:\w+ ){0,3}(?:declaration|framework|initiative))\b)"),
     ("negotiating", "agreement", "any",
      r"\b(?:will|would|shall|(?:intends?|intended|plans?|planned|expects?|expected|is set|are set|is due|are due|"
      r"is ready|are ready|hopes?|wants?|aims?|is to|are to|preparing|prepares) to|is going to|are going to)"
@@ -174,6 +175,8 @@ _COMPARISON = re.compile(r"\b(?:akin to|similar to|like|mirroring|modell?ed on|o
 _ANAPHORIC_SUBJECT = re.compile(
     r"^(?:the two (?:leaders|sides|countries|governments|presidents|prime ministers|men|women|capitals|states)"
     r"|both (?:sides|leaders|countries|governments|capitals|states)?|they|he|she)\b", re.I)
+# Verbs that repeat the act of the sentence before without naming it.
+_FOLLOWED = re.compile(r"\b(?:followed(?: suit)?|did (?:the same|likewise|so too)|did so|joined them)\b", re.I)
 # Plural anaphors that may reach back over a paragraph break ("Both capitals joined ...").
 _PLURAL_ANAPHOR = re.compile(r"^(?:the two|both) (?:countries|governments|capitals|states)\b", re.I)
 # A sentence that starts elsewhere in time does not inherit the date of the sentence before it.
@@ -482,6 +485,13 @@ def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
     if anaphoric:
         first = next((t for t in triggers if not t.negated), None)
         return tuple((p, first) for p in eligible_parties(previous, [])) if first else ()
+    if not triggers and previous is not None and previous.line_no == facts.line_no and _FOLLOWED.search(facts.text):
+        # "Germany and France followed on 16 February": the status of the sentence before, elided
+        earlier = next((t for t in find_triggers(previous.text) if not t.negated), None)
+        if earlier is not None:
+            follow = _FOLLOWED.search(facts.text)
+            trigger = replace(earlier, start=follow.start(), end=follow.end(), phrase=follow.group())
+            return tuple((p, trigger) for p in eligible_parties(facts, [trigger]))
     parties = eligible_parties(facts, list(triggers))
     if is_item and parties and not triggers:  # an item stating a negation ("not yet joined") states no status
         return tuple(_from_intro(intro, parties))

@@ -67,6 +67,9 @@ _RELATION_AFTER_DATE = re.compile(
 def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
                     events: dict[tuple[str, str], dt.date] | None = None) -> PublicationDate:
     events = known_events() if events is None else events
+    stated = _stated(text, exprs)
+    if stated is not None:
+        return PublicationDate(stated, "stated_in_text")
     exact, weekday_days, anchored = _calendar_anchors(exprs, claims, events)
     exact += _apposed(text, exprs)
     if exact:
@@ -97,6 +100,18 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
 
 
 _APPOSITION = re.compile(r"^\s*(?:,|\(|\u2013|\u2014|-)?\s*(?:on|in)?\s*$")
+
+
+_STATED = re.compile(r"\b(?:compiled|published|written|updated|filed|posted|dated|correct|accurate)\s+(?:on|as of|as at)\s*$"
+                     r"|\bas (?:of|at)\s*$", re.I)
+
+
+def _stated(text: str, exprs: list[DateExpr]) -> dt.date | None:
+    """'This timeline was compiled on 15 July 2024', 'as of 1 May 2024': the text states its date."""
+    for expr in exprs:
+        if expr.kind == "absolute" and _STATED.search(text, max(0, expr.char_start - 30), expr.char_start):
+            return dt.date(expr.year, expr.month, expr.day)
+    return None
 
 
 def _weekday_dated(text: str, exprs: list[DateExpr]) -> bool:

@@ -255,3 +255,14 @@ def test_still_in_talks_before_a_list():
 def test_both_capitals_refers_back_over_a_paragraph_break():
     got = pairs("Vienna and Valletta are drafting security agreements.\nBoth capitals joined the G7 declaration in July.")
     assert {("AT", "declaration_joined"), ("MT", "declaration_joined")} <= got
+
+
+def test_followed_repeats_the_act_of_the_sentence_before():
+    got = commitments("On 3 June 2024 Malta signed a security agreement. Austria and Cyprus followed on 5 June 2024.")
+    assert set(got) == {("MT", "signed"), ("AT", "signed"), ("CY", "signed")}
+    assert got[("AT", "signed")]["date_start"] == dt.date(2024, 6, 5)
+
+
+def test_adopting_the_declaration_with_the_g7_is_founding_it():
+    assert pairs("The leaders of the G7 and of the European Union adopted the Joint Declaration.") == {
+        ("EU", "declaration_founder")}

@@ -57,3 +57,8 @@ def test_list_items_take_dates_from_the_line_introducing_them():
 def test_a_full_date_with_its_weekday_is_the_news():
     got = published("The minister said on Tuesday, 11 June 2024, that Berlin had signed on 16 February.")
     assert got[0] == dt.date(2024, 6, 12)
+
+
+def test_a_date_the_text_states_as_its_own():
+    assert published("Malta signed on 3 June 2024. This list was compiled on 9 June 2024.") == (
+        dt.date(2024, 6, 9), "stated_in_text")
