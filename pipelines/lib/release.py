@@ -127,23 +127,30 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
+PageWriter = Callable[[Path, dict], None]
+
+
 def stage_release(tables_: dict[str, pa.Table], outputs_dir: Path, release_id: str, *, created_at: dt.datetime,
-                  code_version: str, table_hashes: dict[str, str], previous: Release | None) -> Release:
+                  code_version: str, table_hashes: dict[str, str], previous: Release | None,
+                  pages: PageWriter | None = None) -> Release:
     """Write every file of a release into a fresh staging folder; the manifest is written last.
 
+    `pages(folder, head)` writes pages drawn from the staged files (the HTML report) after the data
+    and before the manifest, so the manifest lists and checksums them like any other file.
     Every file goes through `fsio` and is fsynced, then the folder itself, so that the rename in
     `publish` moves a folder whose content is on disk. Any failure removes the folder and raises."""
     staging = staging_folders.create(releases_dir(outputs_dir) / STAGING, release_id)
     try:
         return _write_release_files(tables_, staging, release_id, created_at=created_at, code_version=code_version,
-                                    table_hashes=table_hashes, previous=previous)
+                                    table_hashes=table_hashes, previous=previous, pages=pages)
     except BaseException:
         _discard_quietly(staging)
         raise
 
 
 def _write_release_files(tables_: dict[str, pa.Table], staging: Path, release_id: str, *, created_at: dt.datetime,
-                         code_version: str, table_hashes: dict[str, str], previous: Release | None) -> Release:
+                         code_version: str, table_hashes: dict[str, str], previous: Release | None,
+                         pages: PageWriter | None = None) -> Release:
     """The one place that writes a release's files into its staging folder (data, documents, manifest)."""
     created = created_at.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
     table_info = {}
@@ -164,6 +171,8 @@ def _write_release_files(tables_: dict[str, pa.Table], staging: Path, release_id
     _write_json(staging / DATAPACKAGE, package)
     fsio.write_text(staging / README, dictionary.render(package, head), durable=True)
     fsio.copy_file(verify_module.__file__, staging / VERIFY_SCRIPT)
+    if pages is not None:
+        pages(staging, head)
     manifest = head | {
         "manifest_version": MANIFEST_VERSION,
         "content_hash": release_content_hash(SCHEMA_VERSION, table_hashes),

@@ -4,7 +4,8 @@ Order matters for what a failed run leaves behind: every check that needs no fil
 (pandera on every table, the dataset assertions, the links between tables), and all their
 failures are collected into one report; only then are the content hashes compared with the
 latest release (equal content: nothing to publish, "no change"); only then is anything written,
-into staging, and re-opened. Nothing here touches a published folder or `latest.json`.
+into staging (the release's files, then `report.html` drawn from them, the manifest last), and
+re-opened. Nothing here touches a published folder or `latest.json`.
 `check_frames` is the part that needs only the frames, `stage_candidate` the part that reads the
 releases folder and writes; `build_candidate` is the two in a row.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.lib import report as release_report
 from pipelines.lib import tables
 from pipelines.lib.audit import audit
 from pipelines.lib.content_hash import arrow_hashes
@@ -119,7 +121,8 @@ def stage_candidate(checked: CheckedFrames, outputs_dir: Path, *, limits: AuditL
 
     try:
         staged = stage_release(arrow, outputs_dir, release_id, created_at=now, code_version=code_version,
-                               table_hashes=hashes, previous=previous)
+                               table_hashes=hashes, previous=previous,
+                               pages=_report_writer(stages, limits))
     except OSError as exc:
         raise StagingFailed(f"could not write release {release_id} into staging: {os_error_text(exc)}; "
                             f"nothing was published") from exc
@@ -138,6 +141,14 @@ def stage_candidate(checked: CheckedFrames, outputs_dir: Path, *, limits: AuditL
         _raise_if_failed(stages, outputs_dir, release_id)
     release_staging(staged.path)  # written and checked: from now on it waits for `publish`
     return Candidate(release_id, False, staged, rows)
+
+
+def _report_writer(stages: dict[str, list[ValidationReport]], limits: AuditLimits):
+    """`report.html`, drawn from the staged files; `stage_release` writes it before the manifest,
+    so the manifest lists it and the file check that follows covers it like any other file."""
+    def write(folder: Path, head: dict) -> None:
+        release_report.write(folder, head, stages=stages, limits=limits)
+    return write
 
 
 def report_path(outputs_dir: Path, release_id: str) -> Path:
