@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.lib.corpus import default_workers
 from pipelines.lib.documents import ReadLimits
 from pipelines.lib.quality import DEFAULT_MAX_UNRESOLVED_SHARE
 from pipelines.lib.release_audit import AuditLimits
@@ -40,6 +41,8 @@ class GuaranteesSettings(dg.ConfigurableResource):
     # Release audit limits (pipelines/lib/release_audit.py): "table=N,..." and "share,table=share,...".
     min_rows: Optional[str] = None
     max_shrink: Optional[str] = None
+    # Worker processes for extraction (GUARANTEES_EXTRACT_WORKERS); default: the CPUs this process may use.
+    extract_workers: Optional[int] = None
 
     @property
     def seeds_path(self) -> Path:
@@ -59,6 +62,11 @@ class GuaranteesSettings(dg.ConfigurableResource):
         if self.max_unresolved_share is not None:
             return self.max_unresolved_share
         return float(os.environ.get("GUARANTEES_MAX_UNRESOLVED_SHARE") or DEFAULT_MAX_UNRESOLVED_SHARE)
+
+    @property
+    def workers(self) -> int:
+        configured = self.extract_workers or int(os.environ.get("GUARANTEES_EXTRACT_WORKERS") or 0)
+        return configured if configured > 0 else default_workers()
 
     @property
     def read_limits(self) -> ReadLimits:

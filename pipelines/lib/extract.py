@@ -60,6 +60,17 @@ def _is_country_name(text: str) -> bool:
     return text in _country_words() or country_key(text) in _country_keys()
 
 
+_WARM_UP_TEXT = ("Warm-up\n\nOn Monday, 12 January 2024, Prime Minister Jan Kowalski of Poland signed a security "
+                 "agreement with Ukraine in Kyiv, and Germnay joined the declaration.\n")
+
+
+def warm_up() -> None:
+    """Load everything `extract_document` builds on first use (the gazetteer, the name and event
+    tables, the fuzzy matcher), so that worker processes forked afterwards share it rather than
+    each building its own."""
+    extract_document(RawDocument("warm-up.txt", "0" * 64, _WARM_UP_TEXT, "utf-8", len(_WARM_UP_TEXT)))
+
+
 def extract_document(raw: RawDocument) -> DocumentExtraction:
     text = raw.text
     doc_id = raw.doc_id
