@@ -25,17 +25,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipelines.lib import tables
 from pipelines.lib.doc_cache import CommitStats, DocCache
 from pipelines.lib.documents import RawDocument
 from pipelines.lib.extract import DocumentExtraction, extract_document
 from pipelines.lib.fingerprint import extractor_version
+from pipelines.lib.storage import Location, read_parquet, write_parquet
 
 EXTRACTED_TABLES = ("documents", "sentences", "country_mentions", "date_mentions", "people", "commitments",
                     "unresolved_names")
@@ -163,7 +162,7 @@ class CorpusResult:
     report: CorpusReport
 
 
-def extract_incremental(documents: list[RawDocument], cache_dir: Path, *, batch_size: int = BATCH_SIZE,
+def extract_incremental(documents: list[RawDocument], cache_dir: Location, *, batch_size: int = BATCH_SIZE,
                         version: str | None = None, workers: int = 1) -> CorpusResult:
     """Every extracted table for `documents`, extracting only those the cache does not hold, in
     batches of `batch_size` spread over `workers` processes."""
@@ -224,11 +223,10 @@ def _report(documents, fingerprints, hits, previous, version) -> CorpusReport:
     return report
 
 
-def _load_corpus(cache_dir: Path) -> tuple[dict[str, dict], str | None]:
+def _load_corpus(cache_dir: Location) -> tuple[dict[str, dict], str | None]:
     """The previous run's documents by path, and its extractor version."""
-    path = cache_dir / CORPUS_FILE
     try:
-        table = pq.read_table(path)
+        table = read_parquet(cache_dir / CORPUS_FILE)
     except (OSError, pa.ArrowException):
         return {}, None
     cols = table.to_pydict()
@@ -237,9 +235,7 @@ def _load_corpus(cache_dir: Path) -> tuple[dict[str, dict], str | None]:
     return rows, (table.schema.metadata or {}).get(b"extractor_version", b"").decode() or None
 
 
-def _save_corpus(cache_dir: Path, documents: list[RawDocument], fingerprints: list[str], version: str) -> None:
+def _save_corpus(cache_dir: Location, documents: list[RawDocument], fingerprints: list[str], version: str) -> None:
     table = pa.table({"source_path": [d.source_path for d in documents], "doc_id": [d.doc_id for d in documents],
                       "sha256": [d.sha256 for d in documents], "fingerprint": fingerprints}, schema=_CORPUS_SCHEMA)
-    tmp = cache_dir / f".{CORPUS_FILE}.{os.getpid()}.tmp"
-    pq.write_table(table.replace_schema_metadata({"extractor_version": version}), tmp)
-    os.replace(tmp, cache_dir / CORPUS_FILE)
+    write_parquet(table.replace_schema_metadata({"extractor_version": version}), cache_dir / CORPUS_FILE)
