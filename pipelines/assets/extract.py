@@ -42,13 +42,14 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     and dropped; an invalid table fails the step with every failure case and is not stored."""
     documents = [raw_document_from_row(row) for row in raw_documents.to_dict("records")]
     result = extract_incremental(documents, settings.cache_path / "extract", workers=settings.workers)
-    report = result.report
+    report, arrow = result.report, result.tables
+    del documents, result  # from here on each Arrow table is dropped once it is a frame: one copy at a time
     context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
                      f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
     frames, invalid = {}, []
     for name in EXTRACTED_TABLES:
         extra = corpus_metadata(report, settings) if name == "documents" else None
-        frames[name], validation = yield from checks.checked_table(name, result.tables[name].to_pandas(),
+        frames[name], validation = yield from checks.checked_table(name, arrow.pop(name).to_pandas(),
                                                                    extra_metadata=extra)
         if not validation.ok:
             invalid.append(validation)
