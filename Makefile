@@ -7,7 +7,7 @@ PORT ?= 3000
 # Every command uses the committed Dagster instance, so runs made by `make run` show in `make ui`.
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: setup setup-test run test ui score bench bench-countries validate clean
+.PHONY: setup setup-test browser run test ui score bench bench-countries validate clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=/path/to/python3.11")'
@@ -34,8 +34,19 @@ setup-test: $(VENV)/.installed-test
 run: $(VENV)/.installed
 	$(BIN)/guarantees run
 
-## test: build the environment with the test extras and run the tests
-test: $(VENV)/.installed-test
+## browser: Debian's chromium and chromium-driver for the report's browser test, installed only when missing
+# (apt-get, so as root: CI and the project's machines); elsewhere the browser test is skipped, except under CI.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and chromium-driver for the report's browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else \
+		echo "chromium or chromedriver missing, and installing needs root and apt-get: the browser test will skip"; \
+	fi
+
+## test: build the environment with the test extras, install Chromium if missing, and run the tests
+test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest -q
 
 ## ui: the Dagster UI and its daemon on 127.0.0.1:$(PORT), so the sensor and the schedule fire; Ctrl-C stops all

@@ -52,11 +52,3 @@ def failure(reports: list[ValidationReport], what: str) -> dg.Failure:
     return dg.Failure(description=f"{what}: {first}",
                       metadata={"failure_cases": dg.MetadataValue.md(markdown_table(cases.head(200))),
                                 "n_failures": len(cases)})
-
-
-def validated(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Validate one table; raise a Failure listing every failure case."""
-    frame, report = tables.validate(table, frame)
-    if not report.ok:
-        raise failure([report], f"{table} failed validation")
-    return frame

@@ -80,4 +80,7 @@ def summary(outputs_dir: Path, no_change: bool = False) -> str:
             if no_change else f"published release {release_id}")
     lines = [head, f"  at {path}", "  tables:"]
     lines += [f"    {name:<{width}}  {manifest['tables'][name]['rows']:>9,} rows" for name in TABLES]
+    if (path / "report.html").exists():
+        lines.append(f"  report: {path / 'report.html'}")
+    lines.append(f"  verify: guarantees releases verify {release_id}")
     return "\n".join(lines)

@@ -13,11 +13,15 @@ import tempfile
 from pathlib import Path
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+# The project's own evaluation set (documents written for the project, gold in the same format),
+# scored alongside the shared seed and development sets.
+PROJECT_EVAL = Path(__file__).resolve().parents[2] / "eval"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL, help=f"evaluation folder (default {DEFAULT_EVAL})")
-    parser.add_argument("--sets", nargs="+", default=["seed", "dev"], help="document sets to score")
+    parser.add_argument("--sets", nargs="+", default=["seed", "dev", "extra"],
+                        help="document sets to score; a set missing from --eval-dir is taken from the project's eval/")
     parser.add_argument("-v", "--verbose", action="store_true", help="list false positives and negatives per document")
 
 
@@ -25,20 +29,22 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.commands.run import run as run_pipeline
     from pipelines.lib.release import latest_release_id, releases_dir
 
-    docs, gold = args.eval_dir / "docs", args.eval_dir / "gold"
-    if not docs.is_dir():
-        print(f"error: no evaluation documents at {docs}", file=sys.stderr)
-        return 2
+    sources = {}
+    for name in args.sets:
+        base = next((b for b in (args.eval_dir, PROJECT_EVAL) if (b / "docs" / name).is_dir()), None)
+        if base is None:
+            print(f"error: no evaluation documents for set {name!r} in {args.eval_dir} or {PROJECT_EVAL}", file=sys.stderr)
+            return 2
+        sources[name] = base
     with tempfile.TemporaryDirectory(prefix="guarantees-score-") as tmp:
         seeds, outputs = Path(tmp) / "seeds", Path(tmp) / "outputs"
-        for name in args.sets:
-            shutil.copytree(docs / name, seeds / name)
+        for name, base in sources.items():
+            shutil.copytree(base / "docs" / name, seeds / name)
         status = run_pipeline(argparse.Namespace(seeds_dir=str(seeds), outputs_dir=str(outputs), quiet=True))
         if status:
             return status
         release = releases_dir(outputs) / latest_release_id(outputs)
-        gold_dirs = [gold / name for name in args.sets]
-        for gold_dir in gold_dirs:
-            cmd = [sys.executable, str(args.eval_dir / "score.py"), "--gold", str(gold_dir), "--pred", str(release)]
+        for name, base in sources.items():
+            cmd = [sys.executable, str(args.eval_dir / "score.py"), "--gold", str(base / "gold" / name), "--pred", str(release)]
             status = subprocess.run(cmd + (["-v"] if args.verbose else [])).returncode or status
         return status

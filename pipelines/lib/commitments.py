@@ -100,6 +100,8 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
     ("declaration_joined", "declaration", "any",
      r"\b(?:join(?:ed|s|ing)?|to join|acced(?:ed|es|ing)|accession to|adher(?:ed|es|ing)|associated (?:itself|themselves) with)"
      r"(?=\s+(?:to\s+)?(?:it\b|them\b|the\s+(?:\w+\s+){0,3}(?:declaration|framework|initiative|G7|group|signatories|list)\b|G7\b))"
+     # in a sentence about the declaration, "which Poland joined in January" needs no object
+     r"|\bjoin(?:ed|s)\b(?=\s*(?:[,.;]|$|(?:in|on|at|last|this|early|late|later|earlier|too|also|as well)\b))"
      # acceding needs no object in this domain, unless it is to another body ("acceded to NATO")
      r"|\bacced(?:ed|es|ing)\b(?!\s+to\s+(?:the\s+)?(?:EU|European Union|NATO|WTO|OECD|Council|Schengen|eurozone|euro)\b)"),
     ("declaration_joined", "declaration", "any",
@@ -108,23 +110,26 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
     ("supporter", "declaration", "any",
      r"\b(?:expressed|declared|voiced|announced|pledged|confirmed|offered|gave) (?:their |its |his |her )?(?:full |formal |strong )?support\b"
      r"|\bsupporting (?:nations|countries|states)\b|\bamong the (?:\w+ )?supporters\b|\bsupporters of\b"
-     r"|\b(?:welcomed|backed|supported|endorsed|welcomes|backs|supports|endorses)(?= (?:it|the (?:\w+ ){0,3}(?:declaration|framework|initiative))\b)"),
+     r"|\b(?:welcomed|backed|supported|endorsed|welcomes|backs|supports|endorses|adopted|issued|unveiled|launched)"
+     r"(?= (?:it|the (?:\w+ ){0,3}(?:declaration|framework|initiative))\b)"),
     ("negotiating", "agreement", "any",
      r"\b(?:will|would|shall|(?:intends?|intended|plans?|planned|expects?|expected|is set|are set|is due|are due|"
      r"is ready|are ready|hopes?|wants?|aims?|is to|are to|preparing|prepares) to|is going to|are going to)"
-     r"\s+(?:\w+\s+)?(?:sign|conclude|ink|seal)\b"),
+     r"\s+(?!not\b|never\b)(?:\w+\s+)?(?:sign|conclude|ink|seal)\b"),
     ("signed", "agreement", "any",
      r"\b(?:sign(?:ed|s|ing)?|signatures?|conclud(?:ed|es|e|ing)|ink(?:ed|s)?|seal(?:ed|s)?|"
-     r"put (?:their|his|her|its) names? to|add(?:ed|s)? (?:their|its|his|her) names?)\b"),
+     r"put (?:their|his|her|its) names? to|add(?:ed|s)? (?:their|its|his|her) names?)\b"
+     r"|\b(?:agreement|pact|deal|accord)\s+(?:dates|dated)\s+(?:from|back to)\b"),
     ("signed", "agreement", "any",
      r"\b(?:now )?ha(?:s|ve) (?:a|an|its|their|such an?) (?:[\w-]+ ){0,4}agreement with\b"
      r"|\b(?:now )?ha(?:s|ve) (?:[\w-]+ ){1,2}(?:such |similar |bilateral |security )*(?:agreements|pacts|deals)\b"
      r"|\bthe (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) "
-     r"(?:country|partner|state|nation|leader|member|ally)\b"),
+     r"(?:country|partner|state|nation|leader|member|ally|of its kind|such (?:agreement|deal|pact|document))\b"),
     ("negotiating", "agreement", "after",
-     r"\b(?:in talks|talks|negotiations?|consultations) with\b"),
+     r"\b(?:in talks|talks|negotiations?|consultations) (?:with|between)\b"),
     ("negotiating", "agreement", "any",
      r"\b(?:in talks|negotiat\w+|opens? talks|opened talks|held talks|working on|work on|drafting|draft|preparing|"
+     r"(?:start(?:ed|s)?|begun|began|launch(?:ed|es)?|enter(?:ed|s)?|resum(?:ed|es)) (?:formal |official )?(?:talks|negotiations)|"
      r"to prepare|close to (?:final|finalising|finalizing|signing|agreement)|under way|underway|"
      r"in progress|planned agreement|future agreement|agreed to start|ready to start|begin preparing|"
      r"talks (?:are|were) (?:continuing|ongoing|under way))\b"),
@@ -145,9 +150,11 @@ _FOUNDING_SUBJECT = re.compile(r"\b(?:G7|G-7|Group of Seven)\b")
 _ADOPTION_VERB = re.compile(r"^(?:endorsed|adopted|issued|agreed|unveiled|launched)", re.I)
 # Negotiation phrases that are about an agreement by themselves, or talks described as a process.
 _SELF_EVIDENT_NEGOTIATION = re.compile(
-    r"^(?:negotiat\w+|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar)", re.I)
+    r"^(?:negotiat\w+|in talks|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar|start|begun|began|"
+    r"launch|enter|resum)", re.I)
 _PROCESS = re.compile(r"\b(?:continu\w+|ongoing|under ?way|in progress|progressing|advanc\w+|resum\w+|started|began|"
-                      r"begun|opened|going well|expected to (?:end|conclude|finish))\b", re.I)
+                      r"begun|opened|going well|expected to (?:end|conclude|finish)|close to final\w*|nearly (?:done|finished|final)|"
+                      r"near(?:ing)? completion|almost (?:ready|final)|well advanced)\b", re.I)
 _OTHER_TOPIC = re.compile(r"\b(?:ceasefire|cease-fire|peace talks|grain|gas|trade|accession|membership|border|"
                           r"agricultur\w+|prisoners?|exchange)\b", re.I)
 
@@ -156,15 +163,22 @@ _CLAUSE_BREAK = re.compile(
     r"|\s+as\s+(?!well\b)(?=[A-Z])"
     # ", and" starts a new clause when a time phrase or a pronoun follows; otherwise a list goes on.
     r"|,\s+and\s+(?=(?:last|next|on|in|at|by|then|later|earlier|meanwhile|now|since|after|before|yesterday|today|"
-    r"this|that|he|she|they|it|we)\b)")
+    r"this|that|he|she|they|it|we)\b)"
+    # ... or a new subject with its verb: ", and Austria is still weighing its position"
+    r"|,\s+and\s+(?=(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+(?:is|are|was|were|has|have|had|will|would|"
+    r"said|says|did|does|remains?|still)\b)")
 _RELATIVE = re.compile(r",\s+(?:(?:all|both|each|none|most|some) of (?:which|whom)|which|who|whose)\b")
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|near|inside|outside|across|throughout|(?:travel+ed|flew|came|went|returned|headed|trip|arrived) to)\s+"
     r"(?:(?:southern|northern|eastern|western|central|neighbou?ring|front-line|frontline)\s+)?(?:the\s+)?$", re.I)
 _COMPARISON = re.compile(r"\b(?:akin to|similar to|like|mirroring|modell?ed on|on the model of|comparable to|as with)\b", re.I)
 _ANAPHORIC_SUBJECT = re.compile(
-    r"^(?:the two (?:leaders|sides|countries|governments|presidents|prime ministers|men|women)|both (?:sides|leaders|countries|governments)?"
-    r"|they|he|she)\b", re.I)
+    r"^(?:the two (?:leaders|sides|countries|governments|presidents|prime ministers|men|women|capitals|states)"
+    r"|both (?:sides|leaders|countries|governments|capitals|states)?|they|he|she)\b", re.I)
+# Verbs that repeat the act of the sentence before without naming it.
+_FOLLOWED = re.compile(r"\b(?:followed(?: suit)?|did (?:the same|likewise|so too)|did so|joined them)\b", re.I)
+# Plural anaphors that may reach back over a paragraph break ("Both capitals joined ...").
+_PLURAL_ANAPHOR = re.compile(r"^(?:the two|both) (?:countries|governments|capitals|states)\b", re.I)
 # A sentence that starts elsewhere in time does not inherit the date of the sentence before it.
 _TIME_SHIFT = re.compile(r"^(?:earlier|previously|before that|before then|later|meanwhile|since then|at the time|"
                          r"in the past|back in|last year|this year|next|separately|in (?:19|20)\d\d)\b", re.I)
@@ -179,11 +193,23 @@ _ACTING_POSSESSIVE = re.compile(
     r"decision|premier|head|king|queen|taoiseach)\b"
     # elliptical: "twenty agreements, the EU's included"
     r"|^(?:'s|\u2019s|')(?:\s+(?:included|too|as well|also)\b|\s*[,.;)])")
-_SCENE_WINDOW = 40  # characters from the start of a sentence where a scene-setting date stands
-# "the Polish press", "Lithuanian media": a demonym on a source of news, not the state acting.
-_NEWS_SOURCE_AFTER = re.compile(r"^[\s-]+(?:press|media|radio|television|tv|newspapers?|outlets?|broadcasters?|news|"
-                                r"agency|reports?|sources|journalists?|analysts?|experts?|commentators?|public|"
-                                r"opinion|language)\b", re.I)
+# A demonym names a party when it stands for the state acting ("the Danish Prime Minister", "the
+# Dutch agreement", "the Dutch signed"), not for a thing ("Russian missiles", "the Polish press").
+_ACTOR_NOUNS = frozenset("""prime minister ministers president chancellor premier government leader leaders officials
+official delegation side authorities parliament cabinet foreign defence defense agreement agreements deal pact
+accord document text signature negotiators team counterpart ambassador envoy king queen taoiseach head
+administration state commitments""".split())
+_DEMONYM_TAIL = re.compile(r"^((?:-[A-Z][\w]+)*)((?:\s+[\w'\u2019-]+){0,3})")
+_VERB_AFTER = re.compile(r"^\s+(?:has|have|had|will|would|signed|said|agreed|joined|are|were|is|was|also)\b|^\s*[,.;:)]")
+
+
+def _demonym_acts(text: str, party: PartyRef) -> bool:
+    tail = _DEMONYM_TAIL.match(text[party.end:party.end + 60])
+    rest = text[party.end + len(tail.group(1)):]
+    if _VERB_AFTER.match(rest):
+        return True
+    words = [w.lower().strip("'\u2019") for w in tail.group(2).split()]
+    return any(w in _ACTOR_NOUNS for w in words if not w.endswith("'s"))
 # "the EU summit", "EU member states": the EU names an event or a group here, not a party.
 _ATTRIBUTIVE_EU = re.compile(r"^\s+(?:summit|member|members|leaders|level|countries|states|membership|accession|integration|"
                              r"funds?|money|sanctions|law|rules|presidency|ambassadors|foreign|capitals|candidate|path|"
@@ -229,11 +255,12 @@ _TRIGGER_WORDS: list[tuple[str, ...]] = [
     (" by",),
     ("join", "acced", "accession", "adher", "associated"),
     ("name", "sign"),
-    ("support", "welcome", "back", "endorse"),
+    ("support", "welcome", "back", "endorse", "adopted", "issued", "unveiled", "launched"),
     ("sign", "conclude", "ink", "seal"),
-    ("sign", "conclud", "ink", "seal", "name"),
-    ("agreement", "pacts", "deals", "country", "partner", "state", "nation", "leader", "member", "ally"),
-    (" with",),
+    ("sign", "conclud", "ink", "seal", "name", "dates", "dated"),
+    ("agreement", "pacts", "deals", "country", "partner", "state", "nation", "leader", "member", "ally", "kind",
+     "such"),
+    (" with", " between"),
     ("talks", "negotiat", "work", "draft", "prepar", "close to", "under", "progress", "agreement", "start"),
 ]
 _TABLE_TRIGGER_WORDS: list[tuple[str, ...]] = [("found",), ("joined", "acceded", "signatory"), ("support",)]
@@ -271,7 +298,7 @@ def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_wor
                 continue
             if family == "agreement" and not (table or _agreement_context(text, m.start(), m.end(), clauses, context)):
                 continue
-            if family == "declaration" and not _declaration_context(text, m, status, takes, clauses):
+            if family == "declaration" and not table and not _declaration_context(text, m, status, takes, clauses):
                 continue
             before = text[max(0, m.start() - 40):m.start()]
             negated = bool(_NEGATION.search(before) or _HYPOTHETICAL.search(before) and status != "negotiating")
@@ -295,6 +322,8 @@ def _declaration_context(text: str, m: re.Match, status: str, takes: str, clause
     if status == "supporter" and m.group().lower().endswith("support"):
         obj = _SUPPORT_OBJECT.match(text[m.end():])
         return obj is None or bool(_DECLARATION_WORD.search(obj.group(1)))
+    if status == "declaration_joined" and m.group().lower() in ("joined", "joins"):
+        return bool(_DECLARATION_WORD.search(text))  # a bare "joined" needs the declaration in the sentence
     return True
 
 
@@ -355,7 +384,7 @@ def eligible_parties(facts: SentenceFacts, triggers: list[Trigger]) -> list[Part
             continue
         if party.code == "EU" and _ATTRIBUTIVE_EU.match(text[party.end:party.end + 30]):
             continue
-        if party.via == "demonym" and _NEWS_SOURCE_AFTER.match(text[party.end:party.end + 30]):
+        if party.via == "demonym" and not _demonym_acts(text, party):
             continue
         if _POSSESSIVE.match(text[party.end:party.end + 3]) and not _ACTING_POSSESSIVE.match(text[party.end:party.end + 40]):
             continue
@@ -482,16 +511,27 @@ def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
     not searched for triggers at all.
     """
     anaphoric = (not facts.parties and previous is not None and previous.parties
-                 and previous.line_no == facts.line_no and _ANAPHORIC_SUBJECT.match(facts.text))
+                 and _ANAPHORIC_SUBJECT.match(facts.text)
+                 and (previous.line_no == facts.line_no or _PLURAL_ANAPHOR.match(facts.text)))
     if not facts.parties and not anaphoric:
         return ()
     is_item = facts.kind in _LIST_KINDS and intro is not None
-    triggers = find_triggers(facts.text, context=intro.text if is_item else "", table=facts.kind == "table_row")
+    # The agreement may be named in the line introducing a list, or in the sentence before ("...
+    # negotiating a security agreement. On Friday ... signed it").
+    context = intro.text if is_item else (previous.text if previous is not None and previous.line_no == facts.line_no else "")
+    triggers = find_triggers(facts.text, context=context, table=facts.kind == "table_row")
     if anaphoric:
         first = next((t for t in triggers if not t.negated), None)
         return tuple((p, first) for p in eligible_parties(previous, [])) if first else ()
+    if not triggers and previous is not None and previous.line_no == facts.line_no and _FOLLOWED.search(facts.text):
+        # "Germany and France followed on 16 February": the status of the sentence before, elided
+        earlier = next((t for t in find_triggers(previous.text) if not t.negated), None)
+        if earlier is not None:
+            follow = _FOLLOWED.search(facts.text)
+            trigger = replace(earlier, start=follow.start(), end=follow.end(), phrase=follow.group())
+            return tuple((p, trigger) for p in eligible_parties(facts, [trigger]))
     parties = eligible_parties(facts, list(triggers))
-    if is_item and parties and not [t for t in triggers if not t.negated]:
+    if is_item and parties and not triggers:  # an item stating a negation ("not yet joined") states no status
         return tuple(_from_intro(intro, parties))
     return tuple(assign(facts, list(triggers), parties))
 
@@ -505,7 +545,8 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
     for party, trigger in pairs:
         if trigger.negated:
             continue
-        date = _date_for(trigger, dates, declaration_date, own=bool(facts.dates))
+        own = bool(facts.dates)
+        date = (own and _date_of_party(facts, party, dates, trigger)) or _date_for(trigger, dates, declaration_date, own)
         out.append(Commitment(party.code, trigger.status,
                               date.date_start if date else None,
                               date.date_end if date and date.date_end != date.date_start else None,
@@ -520,9 +561,30 @@ def sentence_commitments(facts: SentenceFacts, previous: SentenceFacts | None,
     return commitments_from_pairs(facts, sentence_pairs(facts, previous, intro), previous, declaration_date, intro)
 
 
+# Status nouns that make a line introduce a list of parties ("The week's signings:", "Still in talks:").
+_INTRO_NOUNS = [(s, re.compile(p, re.I)) for s, p in [
+    ("signed", r"\b(?:signings|signatures|signatories of (?:bilateral|security) agreements)\b"),
+    ("negotiating", r"\b(?:negotiations|talks|negotiating partners)\b"),
+    ("declaration_joined", r"\b(?:sign-ups|accessions|new signatories)\b"),
+    ("supporter", r"\b(?:supporters|supporting (?:nations|countries|states))\b"),
+]]
+
+
+def _intro_trigger(intro: SentenceFacts) -> Trigger | None:
+    trigger = next((t for t in find_triggers(intro.text) if not t.negated), None)
+    if trigger is not None:
+        return trigger
+    for status, pattern in _INTRO_NOUNS:
+        m = pattern.search(intro.text)
+        if m:
+            family = "agreement" if status in AGREEMENT_STATUSES else "declaration"
+            return Trigger(m.start(), m.end(), status, family, "any", False, m.group())
+    return None
+
+
 def _from_intro(intro: SentenceFacts, parties: list[PartyRef]) -> list[tuple[PartyRef, Trigger]]:
     """List items without a status phrase of their own take the introducing line's status."""
-    trigger = next((t for t in find_triggers(intro.text) if not t.negated), None)
+    trigger = _intro_trigger(intro)
     if trigger is None:
         return []
     # Offsets of the trigger refer to the intro; its phrase is kept, the evidence stays the item.
@@ -537,9 +599,24 @@ def _inherited_dates(facts: SentenceFacts, previous: SentenceFacts | None,
         return intro.dates
     if previous is None or previous.line_no != facts.line_no or _TIME_SHIFT.match(facts.text):
         return ()
-    # Only a day that sets the scene of the previous sentence ("On Monday ...", "That same evening
-    # ...") carries over; a date inside it belongs to whatever that sentence was about.
-    return tuple(d for d in previous.dates if d.precision == "day" and d.start <= _SCENE_WINDOW)
+    # Only a day carries over ("On Monday ...", "... said on Tuesday, 11 June"); a month such as
+    # "whose agreement dates from April" belongs to whatever that sentence was about.
+    return tuple(d for d in previous.dates if d.precision == "day")
+
+
+_PARTY_DATE_REACH = 60  # characters after a party within which its own date may stand
+
+
+def _date_of_party(facts: SentenceFacts, party: PartyRef, dates: tuple[DatedSpan, ...], trigger: Trigger) -> DatedSpan | None:
+    """A date standing between a party and the next party belongs to that party ("Finland, which
+    signed in April, and Denmark, whose agreement dates from February")."""
+    if trigger.status == "declaration_founder":
+        return None
+    following = [p.start for p in facts.parties if p.start >= party.end and p.code != party.code]
+    limit = min(following + [party.end + _PARTY_DATE_REACH, len(facts.text)])
+    mine = [d for d in dates if party.end <= d.start < limit and d.precision in ("day", "month")
+            and not (trigger.status == "negotiating" and d.future)]
+    return mine[0] if mine else None
 
 
 def _date_for(trigger: Trigger, dates: tuple[DatedSpan, ...], declaration_date: DatedSpan | None,

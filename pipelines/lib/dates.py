@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 DATE_KINDS = ("absolute", "yearless", "month", "month_year", "month_span", "year", "weekday",
-              "relative_day", "anaphoric")
+              "relative_day", "relative_month", "anaphoric")
 RESOLUTIONS = ("text", "publication_date", "reference", "unresolved")
 
 MONTHS = {
@@ -107,6 +107,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("relative_day", re.compile(r"\b(?:(?P<later>later|earlier)\s+)?(?P<r>today|tonight|this (?:morning|afternoon|evening)|yesterday(?:'s|\u2019s)?|last night"
                                 r"|tomorrow(?:'s|\u2019s)?|the day before yesterday|the day after tomorrow"
                                 r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (?P<u>days?|weeks?|months?|years?) ago(?: today)?)\b", re.I)),
+    ("relative_month", re.compile(r"\b(?P<q>last|this|next) month\b", re.I)),
     ("anaphoric", re.compile(r"\b(?:(?:the|that) (?:very )?same (?:day|evening|morning|afternoon|night)"
                              r"|(?:by|later in|during) the (?:evening|afternoon|night)|(?:later|earlier) (?:that|the same) day"
                              r"|that (?:day|evening|morning|afternoon|night)"
@@ -136,6 +137,7 @@ _ANCHORS: list[tuple[re.Pattern, bool, tuple[str, ...]]] = [
     (re.compile(r"\d{4}"), False, ("iso", "dotted", "year")),
     (re.compile(r"today|tonight|yesterday|tomorrow|ago|this morning|this afternoon|this evening|last night"), True,
      ("relative_day",)),
+    (re.compile(r"month"), True, ("relative_month",)),
     (re.compile(r"same|that (?:day|evening|morning|afternoon|night)|later|earlier|before|after|next|following|previous|"
                 r"preceding|eve of|very day|the (?:evening|afternoon|night)|hours|minutes|moments"), True, ("anaphoric",)),
 ]
@@ -247,6 +249,8 @@ def _build(name: str, m: re.Match) -> DateExpr | None:
             months = None if n is None else -n * (12 if unit.startswith("year") else 1)
             return DateExpr(kind="relative_day", offset_months=months, **base)
         return DateExpr(kind="relative_day", offset_days=_relative_offset(g), **base)
+    if name == "relative_month":
+        return DateExpr(kind="relative_month", offset_months={"last": -1, "this": 0, "next": 1}[g["q"].lower()], **base)
     if name == "anaphoric":
         return DateExpr(kind="anaphoric", offset_days=_anaphor_offset(m.group().lower(), g), **base)
     raise ValueError(name)
@@ -333,6 +337,9 @@ def _resolve_against(expr: DateExpr, published: dt.date) -> ResolvedDate:
     if kind == "weekday":
         day = _weekday(expr, published)
         return ResolvedDate(day, day, "day", "publication_date")
+    if kind == "relative_month":
+        first = shift(published.replace(day=1), months=expr.offset_months)
+        return _month_span(first.year, first.month, first.year, first.month, "publication_date")
     if kind == "relative_day":
         day = shift(published, days=expr.offset_days, months=expr.offset_months)
         if day is None:

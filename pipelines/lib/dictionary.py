@@ -21,6 +21,8 @@ FILES = {
                     "previous release",
     "CHANGELOG.md": "the same changes in words, for every release so far",
     "verify.py": "checks every file against the manifest with the Python standard library only",
+    "report.html": "one static page for people: where each party stands with its evidence, a timeline, a tile map, "
+                   "the changes, row counts, the validation summary and what needs review; opens with no network",
     "README.md": "this file",
 }
 

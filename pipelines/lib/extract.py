@@ -178,12 +178,16 @@ def _walk(facts: list[cm.SentenceFacts]):
 def _claims(sentences: list[Sentence], pairs_by_sentence) -> list[Claim]:
     """Which (party, status) each sentence states, before any date is known."""
     claims = []
-    for i, (sentence, pairs) in enumerate(zip(sentences, pairs_by_sentence)):
-        prev = sentences[i - 1] if i else None
-        prev_start = prev.char_start if prev is not None and prev.line_no == sentence.line_no else None
+    by_no = {s.sentence_no: s for s in sentences}
+    walk = _walk([cm.SentenceFacts(s.sentence_no, s.line_no, s.text, (), (), s.kind) for s in sentences])
+    for (facts, previous, intro), pairs in zip(walk, pairs_by_sentence):
+        sentence = by_no[facts.sentence_no]
+        context = by_no[intro.sentence_no] if intro is not None and facts.kind in ("list_item", "table_row") else (
+            by_no[previous.sentence_no] if previous is not None and previous.line_no == facts.line_no else None)
+        span = (context.char_start, context.char_end) if context is not None else None
         for party, trigger in pairs:
             if not trigger.negated:
-                claims.append(Claim(party.code, trigger.status, sentence.char_start, sentence.char_end, prev_start))
+                claims.append(Claim(party.code, trigger.status, sentence.char_start, sentence.char_end, span))
     return claims
 
 

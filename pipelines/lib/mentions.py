@@ -109,7 +109,7 @@ def _scannable_aliases() -> list[tuple[str, str]]:
 # Combining forms ("Franco-") count only before a hyphen; they are listed in demonyms.csv.
 _COMBINING = re.compile(r"^[A-Z][a-z]+o$")
 _ACTOR_AFTER = re.compile(
-    r"^(?:\s*(?:'s|\u2019s)\b|\s+(?:has|have|had|will|would|is|was|did|does|could|can|must|should|may|might|also|"
+    r"^(?:\s*(?:'s|\u2019s)\b|\s+(?:has|have|had|will|would|is|was|are|were|did|does|could|can|must|should|may|might|also|"
     r"said|says|say|told|pledged|signed|agreed|agrees|announced|announces|opened|opens|committed|commits|promised|"
     r"promises|offered|offers|sent|sends|plans|planned|wants|wanted|insisted|responded|rejected|rejects|welcomed|"
     r"welcomes|backed|backs|supported|supports|refused|refuses|joined|joins|warned|warns|accused|denied|denies|"
@@ -122,6 +122,11 @@ _PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|to|from|near|outside|via|into|towards
                            r"visit|reached|left|leaving|leave|arrived|arriving|flew|travelled|traveled|returned)\s+)$", re.I)
 # "in Berlin and Paris": the second capital shares the first one's preposition.
 _COORDINATED_PLACE = re.compile(r"\b(?:in|at|to|from|near|outside|via|into|across)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
+# "Berlin, which signed its own agreement": the capital is the subject of a relative clause.
+_RELATIVE_ACTOR = re.compile(r"^,\s+(?:which|who)\s+(?:has\s+|had\s+|have\s+|also\s+)?(?:\w+ed|signed|said|joined|"
+                             r"backed|agreed|put|made|gave|took)\b")
+_SEAT_AS_PLACE = re.compile(r"\b(?:in|at|inside|outside|near|into|visited|visiting|(?:went|travelled|traveled|came|"
+                            r"flew|walked|arrived) (?:to|at))\s+(?:the\s+)?$", re.I)
 # "talks with Vilnius", "an agreement between Kyiv and Warsaw": the capital is the counterpart.
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between)\s+(?:(?:[A-Z][\w'-]+|the)\s+and\s+)?$")
 _LANGUAGE_BEFORE = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|translated|translation)\s+$", re.I)
@@ -163,7 +168,9 @@ def _word_bounded(text: str, start: int, end: int, entry: _Entry) -> bool:
 
 
 def _counts_in_context(text: str, start: int, end: int, entry: _Entry) -> bool:
-    if entry.method in ("capital", "seat"):
+    if entry.method == "seat":  # "the Kremlin said", "a signal to the Kremlin": the government, unless a place
+        return not _SEAT_AS_PLACE.search(text, max(0, start - 25), start)
+    if entry.method == "capital":
         return _is_actor(text, start, end)
     if entry.method == "demonym" and _is_language(text, start, end):
         return False
@@ -181,7 +188,7 @@ def _is_actor(text: str, start: int, end: int) -> bool:
     if _PARTNER_BEFORE.search(text, max(0, start - 30), start):
         return True
     rest = text[end:end + 60]
-    if _ACTOR_AFTER.match(rest):
+    if _ACTOR_AFTER.match(rest) or _RELATIVE_ACTOR.match(rest):
         return True
     pair = re.match(r"^\s+and\s+(?:the\s+)?[A-Z][\w\u2019'-]+(?:\s+[A-Z][\w'-]+)?", rest)
     return bool(pair and _ACTOR_AFTER.match(rest[pair.end():]))

@@ -23,7 +23,8 @@ _UPPER = "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "".join(
 _TOKEN = "[" + re.escape(_UPPER) + r"][^\W\d_]*(?:[-'\u2019][" + re.escape(_UPPER) + r"][^\W\d_]*)*"
 _PARTICLES = r"(?:von|van|der|den|de|del|della|di|da|du|dos|das|la|le|bin|ibn|al|ter|zu)"
 # A run of capitalised tokens, allowing lowercase name particles between them.
-_NAME_RUN = re.compile(r"(?<![\w'\u2019-])" + _TOKEN + r"(?:[ \t]+(?:" + _PARTICLES + r"[ \t]+)*" + _TOKEN + r")*")
+# Tokens of one name are separated by single spaces: wider gaps separate table columns.
+_NAME_RUN = re.compile(r"(?<![\w'\u2019-])" + _TOKEN + r"(?: (?:" + _PARTICLES + r" )*" + _TOKEN + r")*")
 _TOKEN_RE = re.compile(_TOKEN + "|" + _PARTICLES)
 
 TITLES = frozenset("""President Vice Prime Minister Ministers Chancellor Premier Secretary General Secretary-General
@@ -83,7 +84,8 @@ Then Thus So Yet Now Later Earlier Meanwhile However Although Though Because Spe
 Leaders Both Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Next New Monday Tuesday Wednesday
 Thursday Friday Saturday Sunday January February March April May June July August September October November
 December Today Yesterday Tomorrow Hours Days Weeks Months Years Negotiations Talks Under Across Despite Through
-During Within Without Among Amid Toward Towards Upon Via Per Mr Mrs Ms""".split())
+During Within Without Among Amid Toward Towards Upon Via Per Mr Mrs Ms Status Date Country Partner Partners Total
+Signed Party Parties""".split())
 _PLACE_WORDS = frozenset("in at to from near outside via into toward towards around across through inside".split())
 
 
@@ -264,9 +266,18 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
         # full names introduced elsewhere in the text are joined later.
         cue = bool(titles or lower_title(before)) or (
             words[0] not in country_of and translit_key(words[0]) in _known_surnames()
-            and bool(SPEECH_AFTER.match(text[end:end + 40])))
+            and (bool(SPEECH_AFTER.match(text[end:end + 40])) or _standing_alone(text, start, end)))
     possessive = text[end:end + 2] in ("'s", "\u2019s")
     return _Candidate(start, end, tuple(words), cue, role, country, possessive)
+
+
+def _standing_alone(text: str, start: int, end: int) -> bool:
+    """A well-known surname with no capitalised word on either side ("Meloni's summit", "as Tusk
+    visits"): the person, not part of another name such as "Charles Michel Foundation"."""
+    after = text[end:end + 30]
+    if re.match(r"^(?:'s|\u2019s)?\s+[A-Z]", after):
+        return False
+    return not re.search(r"[A-Z][\w'-]*\s+$", text[max(0, start - 30):start])
 
 
 def _first_name(text: str, run: re.Match, tokens: list, lead: list[str]) -> bool:
@@ -313,7 +324,7 @@ def _join(candidates: list[_Candidate]) -> list[Person]:
     groups: list[list[_Candidate]] = []
     by_full: dict[tuple[str, str], list[_Candidate]] = {}
     for cand in ordered:
-        if len(cand.tokens) < 2:
+        if _surname_only(cand):
             continue
         key = (translit_key(cand.tokens[0])[:1], translit_key(cand.tokens[-1]))
         if key not in by_full:
@@ -321,7 +332,7 @@ def _join(candidates: list[_Candidate]) -> list[Person]:
             groups.append(by_full[key])
         by_full[key].append(cand)
     for cand in ordered:
-        if len(cand.tokens) >= 2:
+        if not _surname_only(cand):
             continue
         group = _group_for_surname(cand, groups)
         if group is None:
@@ -330,6 +341,14 @@ def _join(candidates: list[_Candidate]) -> list[Person]:
         group.append(cand)
     people = [_person(group) for group in groups if group]
     return sorted(people, key=lambda p: p.first_char_start)
+
+
+_CAPITALISED_PARTICLES = frozenset("de da di du van von der den le la dos das del della ter".split())
+
+
+def _surname_only(cand: _Candidate) -> bool:
+    """'Croo' or 'De Croo': a surname (with its particles) without a first name."""
+    return all(t.lower() in _CAPITALISED_PARTICLES for t in cand.tokens[:-1])
 
 
 def _outermost(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -344,7 +363,7 @@ def _outermost(candidates: list[_Candidate]) -> list[_Candidate]:
 
 def _group_for_surname(cand: _Candidate, groups: list[list[_Candidate]]) -> list[_Candidate] | None:
     """A surname alone belongs to the nearest person introduced before it with that surname."""
-    key = translit_key(cand.tokens[0])
+    key = translit_key(cand.tokens[-1])
     matching = [g for g in groups if translit_key(g[0].tokens[-1]) == key]
     if not matching:
         return None
@@ -355,14 +374,14 @@ def _group_for_surname(cand: _Candidate, groups: list[list[_Candidate]]) -> list
 
 def _person(group: list[_Candidate]) -> Person:
     variants = sorted({" ".join(c.tokens) for c in group})
-    full = [c for c in group if len(c.tokens) >= 2]
+    full = [c for c in group if not _surname_only(c)]
     known = _known(full, group)
     if known:
         canonical = known.canonical_name
     elif full:
         canonical = max((" ".join(c.tokens) for c in full), key=lambda v: (len(v.split()), _diacritics(v), len(v)))
     else:
-        canonical = group[0].tokens[0]
+        canonical = " ".join(group[0].tokens)
     role = next((c.role for c in group if c.role), None) or (known.role if known else None)
     country = next((c.country for c in group if c.country), None) or (known.country_iso2 if known else None)
     spans = sorted((c.start, c.end) for c in group)
@@ -377,7 +396,7 @@ def _known(full: list[_Candidate], group: list[_Candidate]) -> KnownPerson | Non
         if hit:
             return hit
     if not full:
-        return _surname_index(table).get(translit_key(group[0].tokens[0]))
+        return _surname_index(table).get(translit_key(group[0].tokens[-1]))
     return None
 
 

@@ -47,7 +47,8 @@ class Claim:
     status: str
     sentence_start: int
     sentence_end: int
-    prev_start: int | None  # the previous sentence of the same paragraph, if any
+    context: tuple[int, int] | None  # the sentence whose dates it inherits: the previous one of the
+    #   same paragraph, or the line introducing a list item
 
 
 @lru_cache(maxsize=1)
@@ -66,10 +67,14 @@ _RELATION_AFTER_DATE = re.compile(
 def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
                     events: dict[tuple[str, str], dt.date] | None = None) -> PublicationDate:
     events = known_events() if events is None else events
+    stated = _stated(text, exprs)
+    if stated is not None:
+        return PublicationDate(stated, "stated_in_text")
     exact, weekday_days, anchored = _calendar_anchors(exprs, claims, events)
+    exact += _apposed(text, exprs)
     if exact:
-        return PublicationDate(Counter(exact).most_common(1)[0][0], "calendar_relative_day")
-    news_dated = any(expr.kind != "absolute" for expr, _ in anchored)
+        return PublicationDate(Counter(exact).most_common(1)[0][0], "relative_day_of_dated_event")
+    news_dated = any(expr.kind != "absolute" for expr, _ in anchored) or _weekday_dated(text, exprs)
     anchored += [(e, dt.date(e.year, e.month, e.day)) for e in exprs if e.kind == "absolute"]
     if anchored and not news_dated:
         anchored += _yearless_after_background(exprs, max(day for _, day in anchored))
@@ -92,6 +97,39 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
         return PublicationDate(None, "unknown")
     latest = max(past)
     return PublicationDate(_past_weekday_after(exprs, latest) + DAY, "latest_yearless_plus_one")
+
+
+_APPOSITION = re.compile(r"^\s*(?:,|\(|\u2013|\u2014|-)?\s*(?:on|in)?\s*$")
+
+
+_STATED = re.compile(r"\b(?:compiled|published|written|updated|filed|posted|dated|correct|accurate)\s+(?:on|as of|as at)\s*$"
+                     r"|\bas (?:of|at)\s*$", re.I)
+
+
+def _stated(text: str, exprs: list[DateExpr]) -> dt.date | None:
+    """'This timeline was compiled on 15 July 2024', 'as of 1 May 2024': the text states its date."""
+    for expr in exprs:
+        if expr.kind == "absolute" and _STATED.search(text, max(0, expr.char_start - 30), expr.char_start):
+            return dt.date(expr.year, expr.month, expr.day)
+    return None
+
+
+def _weekday_dated(text: str, exprs: list[DateExpr]) -> bool:
+    """'said on Tuesday, 11 June 2024': a full date given with its weekday is the news, not background."""
+    return any(a.kind == "weekday" and b.kind == "absolute" and _APPOSITION.match(text[a.char_end:b.char_start])
+               for a, b in zip(exprs, exprs[1:]))
+
+
+def _apposed(text: str, exprs: list[DateExpr]) -> list[dt.date]:
+    """'A week ago today, on 2 November 2023': a relative day next to the full date it denotes
+    gives the publication date exactly."""
+    out = []
+    for rel, other in zip(exprs, exprs[1:]):
+        if rel.kind != "relative_day" or other.kind != "absolute" or rel.offset_days is None:
+            continue
+        if _APPOSITION.match(text[rel.char_end:other.char_start]):
+            out.append(dt.date(other.year, other.month, other.day) - dt.timedelta(days=rel.offset_days))
+    return out
 
 
 def _yearless_after_background(exprs: list[DateExpr], background: dt.date) -> list[tuple[DateExpr, dt.date]]:
@@ -140,9 +178,10 @@ def _calendar_anchors(exprs, claims, events):
 
 def _claim_exprs(exprs: list[DateExpr], claim: Claim) -> list[DateExpr]:
     own = [e for e in exprs if claim.sentence_start <= e.char_start < claim.sentence_end]
-    if own or claim.prev_start is None:
+    if own or claim.context is None:
         return own
-    return [e for e in exprs if claim.prev_start <= e.char_start < claim.sentence_start]
+    start, end = claim.context
+    return [e for e in exprs if start <= e.char_start < end]
 
 
 def _same_day(expr: DateExpr, known: dt.date) -> bool:

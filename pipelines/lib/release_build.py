@@ -4,7 +4,8 @@ Order matters for what a failed run leaves behind: every check that needs no fil
 (pandera on every table, the dataset assertions, the links between tables), and all their
 failures are collected into one report; only then are the content hashes compared with the
 latest release (equal content: nothing to publish, "no change"); only then is anything written,
-into staging, and re-opened. Nothing here touches a published folder or `latest.json`.
+into staging (the release's files, then `report.html` drawn from them), and re-opened. Nothing
+here touches a published folder or `latest.json`.
 """
 from __future__ import annotations
 
@@ -14,14 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.lib import report as release_report
 from pipelines.lib import tables
 from pipelines.lib.audit import audit
 from pipelines.lib.content_hash import arrow_hashes
 from pipelines.lib.release import (Release, latest_release, new_release_id, release_content_hash, stage_release,
                                    verify_staged)
+from pipelines.lib.release import _file_entries, _write_json
 from pipelines.lib.release_audit import AuditLimits, dataset_failures, write_report
 from pipelines.lib.schema_version import current_shape
 from pipelines.lib.tables import ValidationReport
+from pipelines.lib.verify import MANIFEST
 from schemas import SCHEMA_VERSION, TABLES
 
 REPORTS = "reports"
@@ -73,11 +77,23 @@ def build_candidate(frames: dict[str, pd.DataFrame], outputs_dir: Path, *, limit
 
     staged = stage_release(arrow, outputs_dir, release_id, created_at=now, code_version=code_version,
                            table_hashes=hashes, previous=previous)
+    staged = _with_report(staged, stages, limits)
     problems = verify_staged(staged)
     if problems:
         stages["files"] = [_file_report(problems)]
         _raise_if_failed(stages, outputs_dir, release_id)
     return Candidate(release_id, False, staged, rows)
+
+
+def _with_report(staged: Release, stages: dict[str, list[ValidationReport]], limits: AuditLimits) -> Release:
+    """Write report.html into the staging folder, then the manifest again so that it lists the page.
+
+    The page is drawn from the staged files, so it comes after them; the manifest is still the
+    last file written, and the file check that follows covers the page like any other file."""
+    release_report.write(staged.path, staged.manifest, stages=stages, limits=limits)
+    manifest = staged.manifest | {"files": _file_entries(staged.path)}
+    _write_json(staged.path / MANIFEST, manifest, durable=True)
+    return Release(staged.release_id, staged.path, manifest)
 
 
 def report_path(outputs_dir: Path, release_id: str) -> Path:

@@ -34,8 +34,10 @@ def _sql_list(values) -> str:
 _STRENGTH = f"list_position({_sql_list(STATUSES)}, c.status)"
 _FAMILY = f"CASE WHEN c.status IN ({', '.join(repr(s) for s in AGREEMENT_STATUSES)}) THEN 'agreement' ELSE 'declaration' END"
 _PARTY_NAME = f"coalesce(k.name, CASE WHEN p.iso2 = '{EU_CODE}' THEN '{EU_NAME}' END)"
-# Among equally strong statements, the one that dates the event earliest, then the earliest published.
-_PICK_ORDER = "strength, date_start NULLS LAST, published_date NULLS LAST, doc_id, sentence_no"
+# Among equally strong statements: a dated one, a day before a month ("concluded in January and
+# February" must not move a signing known to the day), the earliest date, then the earliest published.
+_PICK_ORDER = ("strength, date_start IS NULL, coalesce(date_precision, '') <> 'day', date_start, "
+               "published_date NULLS LAST, doc_id, sentence_no")
 
 COUNTRY_STATUS = View(
     name="country_status",
@@ -46,7 +48,8 @@ COUNTRY_STATUS = View(
         "name": "The party's short name (countries.name; 'European Union' for EU).",
         "status": "Strongest status any document asserts: signed > negotiating > declaration_founder > "
                   "declaration_joined > supporter.",
-        "date_start": "Earliest date any document gives for that status's event; null when no document dates it.",
+        "date_start": "Date of that status's event: the earliest a document gives to the day, else the earliest month; "
+                      "null when no document dates it.",
         "date_end": "Last day of that event when the text gives a span; null otherwise.",
         "evidence": "The sentence stating that status (commitments.evidence) from the document that dates it earliest.",
         "evidence_doc_id": "The document the evidence comes from (documents.doc_id).",
@@ -61,7 +64,7 @@ COUNTRY_STATUS = View(
     },
     sql=f"""
 WITH events AS (
-    SELECT c.country_iso2 AS iso2, c.status, c.date_start, c.date_end, c.evidence, c.doc_id, c.sentence_no,
+    SELECT c.country_iso2 AS iso2, c.status, c.date_start, c.date_end, c.date_precision, c.evidence, c.doc_id, c.sentence_no,
            d.published_date, {_FAMILY} AS family, {_STRENGTH} AS strength
     FROM commitments AS c LEFT JOIN documents AS d USING (doc_id)
 ),

@@ -19,7 +19,8 @@ from schemas import TABLES
 
 NOW = dt.datetime(2024, 7, 10, 12, 0, tzinfo=dt.timezone.utc)
 RELEASE_FILES = {f"{t}.parquet" for t in TABLES} | {"guarantees.duckdb", "manifest.json", "datapackage.json",
-                                                    "README.md", "CHANGELOG.md", "changes.json", "verify.py"}
+                                                    "README.md", "CHANGELOG.md", "changes.json", "verify.py",
+                                                    "report.html"}
 
 
 def build(frames, outputs, limits=None, now=NOW):

@@ -93,10 +93,10 @@ def test_download_from_python_http_server_then_verify(served, tmp_path, capsys):
     with http_server_process(served) as url:
         assert main(["releases", "download", "--base-url", url, "--dest", str(dest)]) == 0
         out = capsys.readouterr().out
-        assert out.startswith(f"ok: release {rid} in {dest / rid}: 16 file(s) downloaded")
+        assert out.startswith(f"ok: release {rid} in {dest / rid}: 17 file(s) downloaded")
         # Again: every file is already there and checked, nothing is fetched.
         assert main(["releases", "download", "--base-url", url, "--dest", str(dest), "--release", rid]) == 0
-        assert "0 file(s) downloaded (0 bytes), 16 already present" in capsys.readouterr().out
+        assert "0 file(s) downloaded (0 bytes), 17 already present" in capsys.readouterr().out
     local = dest / rid
     assert verify_release(local) == []
     assert sorted(p.name for p in local.iterdir()) == sorted(p.name for p in (served / rid).iterdir())

@@ -34,7 +34,7 @@ def cli(capsys, *args) -> tuple[int, str, str]:
 def test_an_intact_release_verifies(releases, seed_release, capsys):
     assert verify_release(releases / seed_release.name) == []
     code, out, err = cli(capsys, "verify", "--releases-dir", str(releases))
-    assert code == 0 and out.strip() == f"ok: {seed_release.name}: 16 files match manifest.json" and err == ""
+    assert code == 0 and out.strip() == f"ok: {seed_release.name}: 17 files match manifest.json" and err == ""
 
 
 def test_every_tampered_file_is_named(releases, seed_release, capsys):

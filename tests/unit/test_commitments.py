@@ -193,6 +193,83 @@ def test_aligned_columns_and_bare_status_words_in_tables():
     assert got[("MT", "declaration_joined")]["date_start"] == dt.date(2024, 6, 3)
 
 
+def test_a_status_noun_introduces_a_list():
+    got = pairs("Last month's signings:\n- Malta, in Valletta;\n- Cyprus.\nStill in talks:\n- Austria.")
+    assert got == {("MT", "signed"), ("CY", "signed"), ("AT", "negotiating")}
+
+
+def test_talks_between_and_talks_close_to_final():
+    assert pairs("Talks between Vienna and Kyiv resumed this week.") == {("AT", "negotiating")}
+    assert pairs("Talks with Malta are close to final, officials said.") == {("MT", "negotiating")}
+
+
+def test_a_bare_joined_in_a_sentence_about_the_declaration():
+    assert pairs("The pact builds on the G7 declaration, which Austria joined in March.") == {("AT", "declaration_joined")}
+    assert pairs("Holland joins Austria and Malta, which concluded agreements earlier.") == {("AT", "signed"), ("MT", "signed")}
+
+
+def test_a_demonym_is_a_party_only_when_it_stands_for_the_state():
+    assert pairs("The Austrian chancellor signed a security agreement after a Russian missile attack.") == {("AT", "signed")}
+    assert pairs("The Maltese signed a security agreement.") == {("MT", "signed")}
+
+
+def test_last_month_is_the_previous_calendar_month():
+    got = commitments("Malta signed its security agreement last month.")
+    c = got[("MT", "signed")]
+    assert (c["date_start"], c["date_end"], c["date_precision"]) == (dt.date(2024, 5, 1), dt.date(2024, 5, 31), "month")
+
+
+def test_a_negated_table_row_does_not_take_the_caption_status():
+    got = pairs("Where the sign-ups stand:\n| Country | Status |\n|---|---|\n| Malta | joined |\n| Austria | not yet joined |")
+    assert got == {("MT", "declaration_joined")}
+
+
+def test_a_new_subject_after_and_opens_a_clause():
+    assert pairs("Malta has expressed support, and Austria is still weighing its position.") == {("MT", "supporter")}
+
+
+def test_the_agreement_named_in_the_sentence_before():
+    got = pairs("Malta and Ukraine were negotiating a security agreement. On Friday the Maltese premier signed it.")
+    assert got == {("MT", "signed")}
+
+
+def test_the_nth_of_its_kind_after_a_list():
+    got = pairs("The Maltese agreement is the ninth of its kind, after those of Austria and Cyprus.")
+    assert got == {("MT", "signed"), ("AT", "signed"), ("CY", "signed")}
+
+
+def test_a_date_between_a_party_and_the_next_belongs_to_it():
+    got = commitments("Austria, which signed in April, and Malta, whose agreement dates from February, stayed away.")
+    assert got[("AT", "signed")]["date_start"] == dt.date(2024, 4, 1)
+    assert got[("MT", "signed")]["date_start"] == dt.date(2024, 2, 1)
+
+
+def test_would_not_sign_is_a_negation_and_started_talks_is_negotiation():
+    assert pairs("The Austrian chancellor said his country would not sign such a document.") == set()
+    assert pairs("Malta will sign next week, and Austria has started talks.") == {("MT", "negotiating"), ("AT", "negotiating")}
+
+
+def test_still_in_talks_before_a_list():
+    assert pairs("Still in talks: Austria, Malta and Cyprus.") == {("AT", "negotiating"), ("MT", "negotiating"),
+                                                                    ("CY", "negotiating")}
+
+
+def test_both_capitals_refers_back_over_a_paragraph_break():
+    got = pairs("Vienna and Valletta are drafting security agreements.\nBoth capitals joined the G7 declaration in July.")
+    assert {("AT", "declaration_joined"), ("MT", "declaration_joined")} <= got
+
+
+def test_followed_repeats_the_act_of_the_sentence_before():
+    got = commitments("On 3 June 2024 Malta signed a security agreement. Austria and Cyprus followed on 5 June 2024.")
+    assert set(got) == {("MT", "signed"), ("AT", "signed"), ("CY", "signed")}
+    assert got[("AT", "signed")]["date_start"] == dt.date(2024, 6, 5)
+
+
+def test_adopting_the_declaration_with_the_g7_is_founding_it():
+    assert pairs("The leaders of the G7 and of the European Union adopted the Joint Declaration.") == {
+        ("EU", "declaration_founder")}
+
+
 # --- the trigger words that let ASCII sentences skip patterns must never change what is found ---
 
 def _sentences_of_corpora() -> list[str]:
@@ -228,7 +305,10 @@ _TRIGGER_VOCABULARY = ("signed up sign-ups founders founding members initial sig
                        "conclude inked sealed put his name to has an agreement with have two similar pacts the "
                        "third country in talks with negotiations with opened talks working on drafting preparing "
                        "close to signing under way underway in progress planned agreement agreed to start "
-                       "talks are continuing founder supporter Poland Ukraine the G7 security guarantees ,").split()
+                       "talks are continuing founder supporter Poland Ukraine the G7 security guarantees , "
+                       "which joins joined in last adopted unveiled launched issued the Joint Declaration "
+                       "agreement dates from deal dated back to ninth of its kind such document talks between "
+                       "started formal negotiations resumed talks would not sign .").split()
 
 
 @given(st.lists(st.tuples(st.sampled_from(_TRIGGER_VOCABULARY), st.sampled_from(["lower", "upper", "title"])),
@@ -239,3 +319,23 @@ def test_trigger_words_skip_nothing_that_matches_in_any_case(words, table):
 
     text = " ".join(getattr(w, case)() for w, case in words)
     assert scan_triggers(text, table=table) == scan_triggers(text, table=table, skip_by_words=False)
+
+
+def _worded_patterns():
+    from pipelines.lib import commitments as cm
+
+    return [pytest.param(t[3], w, id=f"{kind}{i}-{t[0]}")
+            for kind, triggers, words in (("", cm._TRIGGERS, cm._TRIGGER_WORDS), ("table", cm._TABLE_TRIGGERS, cm._TABLE_TRIGGER_WORDS))
+            for i, (t, w) in enumerate(zip(triggers, words))]
+
+
+@pytest.mark.parametrize("pattern,words", _worded_patterns())
+def test_every_string_a_trigger_pattern_matches_contains_one_of_its_words(pattern, words):
+    """Strings generated from each pattern itself, so that a pattern changed without its words fails here."""
+    @given(st.from_regex(pattern, alphabet=st.characters(min_codepoint=32, max_codepoint=126)))
+    @settings(max_examples=300, deadline=None, database=None)
+    def check(text):
+        if pattern.search(text):
+            assert any(w in text.lower() for w in words), text
+
+    check()

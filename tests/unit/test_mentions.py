@@ -69,3 +69,12 @@ def test_a_capital_coordinated_with_a_place_is_a_place():
 def test_names_in_other_languages_that_collide_with_given_names_are_not_scanned():
     assert codes("Dania and Hana met Toho executives; Kosova and Niemcy agreed.") == [("Kosova", "XK", "name"),
                                                                                    ("Niemcy", "DE", "name")]
+
+
+def test_seats_of_government_count_unless_they_are_places():
+    assert [c for _, c, _ in codes("It was a strong signal to the Kremlin.")] == ["RU"]
+    assert codes("The talks were held in the Kremlin.") == []
+
+
+def test_a_capital_as_subject_of_a_relative_clause():
+    assert [c for _, c, _ in codes("Berlin, which signed its own agreement, offered help.")] == ["DE"]

@@ -54,3 +54,17 @@ def test_a_country_name_can_be_a_first_name():
 
 def test_document_names_after_organisation_words_are_not_people():
     assert people("The Joint Security Commitments were signed by the Commission.") == {}
+
+
+def test_a_well_known_surname_standing_alone_is_the_person():
+    got = people("Meloni's summit ended; the Meloni Foundation did not comment.")
+    assert "Giorgia Meloni" in got and got["Giorgia Meloni"].variants == ["Meloni"]
+
+
+def test_table_columns_are_not_a_name():
+    assert people("Partner        Status     Date\nMalta          signed     27 June") == {}
+
+
+def test_a_surname_with_its_particle_joins_the_full_name():
+    got = people("Prime Minister Alexander De Croo spoke. Later De Croo told reporters the deal was signed.")
+    assert list(got) == ["Alexander De Croo"] and got["Alexander De Croo"].variants == ["Alexander De Croo", "De Croo"]

@@ -43,3 +43,22 @@ def test_a_full_date_is_background_and_yearless_dates_are_recent():
 
 def test_a_year_ago_today_with_a_calendar_dated_signing():
     assert published("Britain signed its security agreement a year ago today.")[0] == dt.date(2025, 1, 12)
+
+
+def test_a_relative_day_next_to_the_full_date_it_denotes():
+    assert published("A week ago today, on 2 November 2023, Malta joined the declaration.")[0] == dt.date(2023, 11, 9)
+
+
+def test_list_items_take_dates_from_the_line_introducing_them():
+    got = published("Three agreements were concluded in Stockholm on Friday:\n1. Sweden;\n2. Norway;\n3. Iceland.")
+    assert got == (dt.date(2024, 6, 1), "calendar_weekday_plus_one")
+
+
+def test_a_full_date_with_its_weekday_is_the_news():
+    got = published("The minister said on Tuesday, 11 June 2024, that Berlin had signed on 16 February.")
+    assert got[0] == dt.date(2024, 6, 12)
+
+
+def test_a_date_the_text_states_as_its_own():
+    assert published("Malta signed on 3 June 2024. This list was compiled on 9 June 2024.") == (
+        dt.date(2024, 6, 9), "stated_in_text")
