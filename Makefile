@@ -7,7 +7,7 @@ PORT ?= 3000
 # Every command uses the committed Dagster instance, so runs made by `make run` show in `make ui`.
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: setup setup-test browser run test ui score bench-countries validate clean
+.PHONY: setup setup-test browser run test ui score bench bench-countries validate clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=/path/to/python3.11")'
@@ -56,6 +56,10 @@ ui: $(VENV)/.installed
 ## score: run the pipeline on ../shared/eval/docs (seed, dev) in a temporary folder and print score.py's table
 score: $(VENV)/.installed
 	$(BIN)/guarantees score
+
+## bench: extraction core and whole pipeline on 1,000, 10,000 and 100,000 generated documents (bench/README.md; about an hour)
+bench: $(VENV)/.installed
+	$(BIN)/python bench/scale/run.py $(BENCH_ARGS)
 
 ## bench-countries: country-name benchmark, ours vs country_converter, countrynames, pycountry (about 1 minute)
 bench-countries: $(VENV)/.installed-bench

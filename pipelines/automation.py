@@ -74,7 +74,7 @@ def _change_lines(changes: seed_state.Changes) -> list[str]:
            description="Runs publish_job when a document of the seeds folder is added, changed (by content "
                        "hash, sidecar included) or deleted since the last run read the folder.")
 def seeds_sensor(context: dg.SensorEvaluationContext, settings: GuaranteesSettings):
-    seeds = settings.seeds_path
+    seeds = settings.sync_seeds()  # a remote folder: its local mirror, brought up to date
     if not seeds.is_dir():
         return dg.SkipReason(f"the seeds folder {seeds} does not exist")
     baseline = _baseline(settings)
@@ -132,7 +132,7 @@ def _latest_release(outputs: Path) -> Path | None:
              description="Runs the whole pipeline daily at 06:00 UTC; skips when the seeds, code, data and "
                          "settings are those of the latest successful run and its release exists.")
 def daily_publish_schedule(context: dg.ScheduleEvaluationContext, settings: GuaranteesSettings):
-    seeds = settings.seeds_path
+    seeds = settings.sync_seeds()  # a remote folder: its local mirror, brought up to date
     digest = seed_state.scan(seeds, _baseline(settings)).digest if seeds.is_dir() else "no seeds folder"
     fingerprint = inputs_fingerprint(settings, digest)
     last = last_successful_run(context.instance)

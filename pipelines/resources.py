@@ -1,8 +1,14 @@
 """Dagster resources: where the pipeline reads and writes, and its limits.
 
-Paths come from the resource's config, else from GUARANTEES_SEEDS_DIR / GUARANTEES_OUTPUTS_DIR,
-else from repo-relative defaults. The environment is read when a run starts, not when the code
-location is imported, so a long-running `dagster dev` picks up what the run is given.
+Paths come from the resource's config, else from GUARANTEES_SEEDS_DIR / GUARANTEES_OUTPUTS_DIR /
+GUARANTEES_CACHE_DIR / GUARANTEES_INTERMEDIATE_DIR, else from repo-relative defaults. The
+environment is read when a run starts, not when the code location is imported, so a long-running
+`dagster dev` picks up what the run is given.
+
+The seeds folder, the extraction cache and the intermediate frames may be fsspec URLs (s3://,
+gs://, memory:// ...; `pipelines/lib/storage.py`): a remote seeds folder is mirrored into
+<outputs>/mirror/seeds before it is read. Releases are written to a local outputs folder until the
+release writer has an fsspec backend (docs/scaling.md says how it will publish on object stores).
 """
 
 import json
@@ -13,27 +19,39 @@ from typing import Optional
 import dagster as dg
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from pipelines.lib import storage
+from pipelines.lib.corpus import default_workers
 from pipelines.lib.documents import ReadLimits
 from pipelines.lib.quality import DEFAULT_MAX_UNRESOLVED_SHARE
 from pipelines.lib.release import PUBLISH_LOCK_TIMEOUT_S
 from pipelines.lib.release_audit import AuditLimits
+from pipelines.lib.storage import Location
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _resolve(configured: Optional[str], env_var: str, default: str) -> Path:
+def _resolve_location(configured: Optional[str], env_var: str, default: str | Path) -> Location:
+    """A configured path or URL; a relative local path is relative to the repository."""
     value = configured or os.environ.get(env_var) or default
-    path = Path(value)
-    return path if path.is_absolute() else (REPO_ROOT / path)
+    where = storage.location(value)
+    return where if not storage.is_local(where) or where.is_absolute() else (REPO_ROOT / where)
+
+
+def _resolve(configured: Optional[str], env_var: str, default: str) -> Path:
+    where = _resolve_location(configured, env_var, default)
+    if not storage.is_local(where):
+        raise ValueError(f"{env_var} must be a local folder for now (releases are published with renames), "
+                         f"not {configured or os.environ.get(env_var)}")
+    return where
 
 
 class GuaranteesSettings(dg.ConfigurableResource):
     """Folders and limits of the pipeline."""
 
-    seeds_dir: Optional[str] = None
-    outputs_dir: Optional[str] = None
+    seeds_dir: Optional[str] = None  # a local path or an fsspec URL
+    outputs_dir: Optional[str] = None  # local: releases, reports, the mirror of remote seeds
+    cache_dir: Optional[str] = None  # a local path or an fsspec URL; default <outputs>/cache
     max_document_bytes: int = ReadLimits.max_bytes
     max_line_chars: int = ReadLimits.max_line_chars
     # Highest share of unresolved country-like names a release may have (GUARANTEES_MAX_UNRESOLVED_SHARE).
@@ -45,18 +63,41 @@ class GuaranteesSettings(dg.ConfigurableResource):
     max_rejected_share: Optional[float] = None
     # Seconds a run waits for another run's publish to finish before giving up (GUARANTEES_PUBLISH_LOCK_TIMEOUT).
     publish_lock_timeout: Optional[float] = None
+    # Worker processes for extraction (GUARANTEES_EXTRACT_WORKERS); default: the CPUs this process may use.
+    extract_workers: Optional[int] = None
+
+    @property
+    def seeds_location(self) -> Location:
+        return _resolve_location(self.seeds_dir, "GUARANTEES_SEEDS_DIR", "seeds")
 
     @property
     def seeds_path(self) -> Path:
-        return _resolve(self.seeds_dir, "GUARANTEES_SEEDS_DIR", "seeds")
+        """The local folder the readers read: the seeds folder, or its mirror when it is remote."""
+        where = self.seeds_location
+        return where if storage.is_local(where) else self.outputs_path / "mirror" / "seeds"
+
+    def sync_seeds(self) -> Path:
+        """`seeds_path`, after bringing the mirror of a remote seeds folder up to date."""
+        where = self.seeds_location
+        if storage.is_local(where):
+            return where
+        if not where.is_dir():  # no remote folder: no mirror either, as readers expect
+            storage.remove_tree(self.seeds_path)
+            return self.seeds_path
+        return storage.mirror(where, self.seeds_path)
 
     @property
     def outputs_path(self) -> Path:
         return _resolve(self.outputs_dir, "GUARANTEES_OUTPUTS_DIR", "outputs")
 
     @property
-    def cache_path(self) -> Path:
-        """What a run keeps for the next ones (the extraction cache, the seeds folder as last read)."""
+    def cache_path(self) -> Location:
+        """What a run keeps for the next ones: the extraction cache (a local path or an fsspec URL)."""
+        return _resolve_location(self.cache_dir, "GUARANTEES_CACHE_DIR", self.outputs_path / "cache")
+
+    @property
+    def state_path(self) -> Path:
+        """Local state of the run and its triggers (the seeds folder as the last run read it)."""
         return self.outputs_path / "cache"
 
     @property
@@ -64,6 +105,11 @@ class GuaranteesSettings(dg.ConfigurableResource):
         if self.max_unresolved_share is not None:
             return self.max_unresolved_share
         return float(os.environ.get("GUARANTEES_MAX_UNRESOLVED_SHARE") or DEFAULT_MAX_UNRESOLVED_SHARE)
+
+    @property
+    def workers(self) -> int:
+        configured = self.extract_workers or int(os.environ.get("GUARANTEES_EXTRACT_WORKERS") or 0)
+        return configured if configured > 0 else default_workers()
 
     @property
     def read_limits(self) -> ReadLimits:
@@ -96,33 +142,41 @@ class GuaranteesSettings(dg.ConfigurableResource):
         return value
 
 
+# Parquet row groups of intermediate frames: readers can stream a large table group by group.
+ROW_GROUP_ROWS = 100_000
+
+
 class FrameIOManager(dg.ConfigurableIOManager):
-    """Keeps each asset's frame as Parquet under <outputs>/intermediate/, readable by anyone."""
+    """Keeps each asset's frame as Parquet under <outputs>/intermediate/ (or `intermediate_dir`,
+    a local path or an fsspec URL), readable by anyone."""
 
     outputs_dir: Optional[str] = None
+    intermediate_dir: Optional[str] = None
 
-    def _path(self, key: dg.AssetKey, suffix: str) -> Path:
-        base = _resolve(self.outputs_dir, "GUARANTEES_OUTPUTS_DIR", "outputs") / "intermediate"
-        return base / ("__".join(key.path) + suffix)
+    def _base(self) -> Location:
+        default = _resolve(self.outputs_dir, "GUARANTEES_OUTPUTS_DIR", "outputs") / "intermediate"
+        return _resolve_location(self.intermediate_dir, "GUARANTEES_INTERMEDIATE_DIR", default)
+
+    def _path(self, key: dg.AssetKey, suffix: str) -> Location:
+        return self._base() / ("__".join(key.path) + suffix)
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | dict) -> None:
         if obj is None:
             return
+        parquet, as_json = self._path(context.asset_key, ".parquet"), self._path(context.asset_key, ".json")
+        parquet.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(obj, pd.DataFrame):
-            path = self._path(context.asset_key, ".parquet")
-            self._path(context.asset_key, ".json").unlink(missing_ok=True)
-            write = lambda tmp: pq.write_table(pa.Table.from_pandas(obj, preserve_index=False), tmp)  # noqa: E731
+            storage.write_parquet(pa.Table.from_pandas(obj, preserve_index=False), parquet,
+                                  row_group_size=ROW_GROUP_ROWS)
+            as_json.unlink(missing_ok=True)
         else:
-            path = self._path(context.asset_key, ".json")
-            self._path(context.asset_key, ".parquet").unlink(missing_ok=True)
-            write = lambda tmp: tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str))  # noqa: E731
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # two runs at once must not share a temporary file
-        write(tmp)
-        os.replace(tmp, path)
+            text = json.dumps(obj, indent=2, sort_keys=True, default=str)
+            storage.write_replacing(as_json, lambda target: target.write_text(text))
+            parquet.unlink(missing_ok=True)
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame | dict:
         json_path = self._path(context.asset_key, ".json")
         if json_path.exists():
             return json.loads(json_path.read_text())
-        return pq.read_table(self._path(context.asset_key, ".parquet")).to_pandas()
+        return storage.read_parquet(self._path(context.asset_key, ".parquet")).to_pandas()
+

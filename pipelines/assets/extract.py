@@ -2,7 +2,9 @@
 
 Only documents that are new or changed since the last run are extracted; the others come from the
 extraction cache (`pipelines/lib/doc_cache.py`), so a run after one new document costs about as
-much as a run over one document.
+much as a run over one document. The documents to extract are spread over a pool of worker
+processes inside this step (`settings.workers`); the other steps are light and run in the
+in-process executor.
 """
 
 import dagster as dg
@@ -39,14 +41,15 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     table and run its checks. The `documents` output's metadata lists what was processed, reused
     and dropped; an invalid table fails the step with every failure case and is not stored."""
     documents = [raw_document_from_row(row) for row in raw_documents.to_dict("records")]
-    result = extract_incremental(documents, settings.cache_path / "extract")
-    report = result.report
+    result = extract_incremental(documents, settings.cache_path / "extract", workers=settings.workers)
+    report, arrow = result.report, result.tables
+    del documents, result  # from here on each Arrow table is dropped once it is a frame: one copy at a time
     context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
                      f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
     frames, invalid = {}, []
     for name in EXTRACTED_TABLES:
         extra = corpus_metadata(report, settings) if name == "documents" else None
-        frames[name], validation = yield from checks.checked_table(name, result.tables[name].to_pandas(),
+        frames[name], validation = yield from checks.checked_table(name, arrow.pop(name).to_pandas(),
                                                                    extra_metadata=extra)
         if not validation.ok:
             invalid.append(validation)

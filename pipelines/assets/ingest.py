@@ -18,13 +18,13 @@ SEEDS_STATE_FILE = "seeds_state.parquet"
 
 def seeds_state_path(settings: GuaranteesSettings):
     """The seeds folder as the pipeline last read it, by content hash: the sensor's baseline."""
-    return settings.cache_path / SEEDS_STATE_FILE
+    return settings.state_path / SEEDS_STATE_FILE
 
 
 def inputs_fingerprint(settings: GuaranteesSettings, seeds_digest: str) -> str:
     """Everything a run's result depends on: the seeds, the code and data, and the settings.
     Two runs with the same fingerprint publish the same content."""
-    values = {"seeds": seeds_digest, "code": pipeline_version(), "seeds_dir": str(settings.seeds_path),
+    values = {"seeds": seeds_digest, "code": pipeline_version(), "seeds_dir": str(settings.seeds_location),
               "outputs_dir": str(settings.outputs_path), "max_document_bytes": settings.max_document_bytes,
               "max_line_chars": settings.max_line_chars, "max_unresolved_share": settings.unresolved_threshold}
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
@@ -45,9 +45,9 @@ def seed_files(context: dg.AssetExecutionContext, settings: GuaranteesSettings):
 
     The folder's content hashes are recorded first (before reading), so that a file edited while
     the run reads it looks changed to the sensor afterwards rather than silently processed."""
-    seeds, state_path = settings.seeds_path, seeds_state_path(settings)
+    seeds, state_path = settings.sync_seeds(), seeds_state_path(settings)
     if not seeds.is_dir():
-        raise FileNotFoundError(f"seeds folder {seeds} does not exist or is not a folder")
+        raise FileNotFoundError(f"seeds folder {settings.seeds_location} does not exist or is not a folder")
     state = seed_state.scan(seeds, seed_state.load(state_path))
     result = read_seeds(seeds, settings.read_limits)
     seed_state.save(state, state_path)
@@ -66,7 +66,7 @@ def raw_metadata(raw: pd.DataFrame, settings: GuaranteesSettings, state: seed_st
         "dagster/row_count": len(raw),
         "dagster/column_schema": schema,
         "preview": dg.MetadataValue.md(markdown_table(raw.drop(columns=["text"]).head(5))),
-        "seeds_dir": dg.MetadataValue.path(str(settings.seeds_path)),
+        "seeds_dir": dg.MetadataValue.path(str(settings.seeds_location)),
         "seeds_digest": state.digest[:16],
         "inputs_fingerprint": inputs_fingerprint(settings, state.digest),
     }

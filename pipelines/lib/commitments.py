@@ -243,6 +243,33 @@ class _Clauses:
 
 
 # ------------------------------------------------------------------------------- triggers
+# Words (lower case) that every match of the pattern at the same index of _TRIGGERS and
+# _TABLE_TRIGGERS contains. In an ASCII sentence, where re.I folds only ASCII letters, a pattern
+# none of whose words occurs in the lower-cased sentence cannot match and is not run: most
+# sentences that name a party state no status, and the case-insensitive scans are the costly part.
+# A sentence with any other character runs every pattern. tests/unit/test_commitments.py checks
+# the words against every pattern on the evaluation documents and the benchmark corpus.
+_TRIGGER_WORDS: list[tuple[str, ...]] = [
+    ("sign",),
+    ("found", "signatories"),
+    (" by",),
+    ("join", "acced", "accession", "adher", "associated"),
+    ("name", "sign"),
+    ("support", "welcome", "back", "endorse", "adopted", "issued", "unveiled", "launched"),
+    ("sign", "conclude", "ink", "seal"),
+    ("sign", "conclud", "ink", "seal", "name", "dates", "dated"),
+    ("agreement", "pacts", "deals", "country", "partner", "state", "nation", "leader", "member", "ally", "kind",
+     "such"),
+    (" with", " between"),
+    ("talks", "negotiat", "work", "draft", "prepar", "close to", "under", "progress", "agreement", "start"),
+]
+_TABLE_TRIGGER_WORDS: list[tuple[str, ...]] = [("found",), ("joined", "acceded", "signatory"), ("support",)]
+assert len(_TRIGGER_WORDS) == len(_TRIGGERS) and len(_TABLE_TRIGGER_WORDS) == len(_TABLE_TRIGGERS)
+_WORDED = [t + (frozenset(w),) for t, w in zip(_TRIGGERS, _TRIGGER_WORDS)]
+_TABLE_WORDED = [t + (frozenset(w),) for t, w in zip(_TABLE_TRIGGERS, _TABLE_TRIGGER_WORDS)]
+_ALL_WORDS = sorted({w for words in _TRIGGER_WORDS + _TABLE_TRIGGER_WORDS for w in words})
+
+
 @lru_cache(maxsize=8192)
 def find_triggers(text: str, context: str = "", table: bool = False) -> tuple[Trigger, ...]:
     """Status phrases in one sentence, non-overlapping (earlier patterns win).
@@ -250,11 +277,22 @@ def find_triggers(text: str, context: str = "", table: bool = False) -> tuple[Tr
     `context` is the line that introduces a list or table item; a table row needs no agreement
     word of its own (its header and caption give it).
     """
+    return scan_triggers(text, context, table)
+
+
+def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_words: bool = True) -> tuple[Trigger, ...]:
+    """`find_triggers` without its cache; `skip_by_words=False` runs every pattern (for tests)."""
     clauses = _clauses(text)
     found: list[Trigger] = []
     taken: list[tuple[int, int]] = []
-    patterns = _TABLE_TRIGGERS + _TRIGGERS if table else _TRIGGERS
-    for status, family, takes, pattern in patterns:
+    present = None
+    if skip_by_words and text.isascii():
+        lowered = text.lower()
+        present = {w for w in _ALL_WORDS if w in lowered}
+    patterns = _TABLE_WORDED + _WORDED if table else _WORDED
+    for status, family, takes, pattern, words in patterns:
+        if present is not None and words.isdisjoint(present):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue

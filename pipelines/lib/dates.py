@@ -180,7 +180,8 @@ def find_dates(text: str) -> list[DateExpr]:
     for expr in found:
         if kept and expr.char_start < kept[-1].char_end:
             continue
-        kept.append(replace(expr, future=_future_context(text, expr)))
+        future = _future_context(text, expr)
+        kept.append(expr if future == expr.future else replace(expr, future=future))  # replace() is slow
     return kept
 
 

@@ -15,24 +15,29 @@ a Dagster partition per document fails near 36,000 partitions on SQLite.
 The cache keeps the documents of the latest corpus only: entries of documents that left it are
 evicted at commit, and segments are compacted so that there are at most `MAX_SEGMENTS` of them and
 none is more than half dead. A new extractor version starts a new folder and removes the others.
-Every step that changes files writes new files first and replaces the index last with one rename,
-so an interrupted run leaves a valid, if smaller, cache.
+Every step that changes files writes new files first and replaces the index last (one rename, or
+one object written in place on an object store), so an interrupted run leaves a valid, if
+smaller, cache.
+
+The root may be any fsspec URL (`storage.location`): workers on several machines can share a cache
+on an object store. The file lock then holds only for processes of one machine; a deployment that
+extracts into a shared cache runs one extraction at a time (docs/scaling.md).
 """
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import secrets
-import shutil
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from filelock import FileLock
+
+from pipelines.lib.storage import Location, is_local, parquet_writer, read_parquet, remove_tree, write_parquet
 
 MAX_SEGMENTS = 8
 LOCK_TIMEOUT_S = 3600
@@ -57,7 +62,7 @@ class CommitStats:
 class SegmentWriter:
     """Appends batches of extracted tables to one new segment; nothing is visible before commit."""
 
-    def __init__(self, folder: Path, schemas: dict[str, pa.Schema]):
+    def __init__(self, folder: Location, schemas: dict[str, pa.Schema]):
         self.folder = folder
         self.schemas = schemas
         self.entries: dict[str, str] = {}  # fingerprint -> doc_id
@@ -72,7 +77,7 @@ class SegmentWriter:
             return
         if not self._writers:
             self.folder.mkdir(parents=True)
-            self._writers = {name: pq.ParquetWriter(self.folder / f"{name}.parquet", schema, **_WRITE_OPTIONS)
+            self._writers = {name: parquet_writer(self.folder / f"{name}.parquet", schema, **_WRITE_OPTIONS)
                              for name, schema in self.schemas.items()}
         for name, writer in self._writers.items():
             writer.write_table(tables[name].cast(self.schemas[name]))
@@ -87,27 +92,27 @@ class SegmentWriter:
 class DocCache:
     """Open with `DocCache.open(root, version, schemas)`; every method runs under the cache lock."""
 
-    def __init__(self, root: Path, version: str, schemas: dict[str, pa.Schema]):
+    def __init__(self, root: Location, version: str, schemas: dict[str, pa.Schema]):
         self.root = root
         self.version = version
         self.schemas = schemas
         self.folder = root / version
         self.index: dict[str, Entry] = {}
         self.segment_sizes: dict[str, int] = {}  # documents written into each segment
-        self._lock = FileLock(str(root / ".lock"), timeout=LOCK_TIMEOUT_S)
+        self._lock = FileLock(str(root / ".lock"), timeout=LOCK_TIMEOUT_S) if is_local(root) else contextlib.nullcontext()
 
     @classmethod
-    def open(cls, root: Path, version: str, schemas: dict[str, pa.Schema]) -> "DocCache":
+    def open(cls, root: Location, version: str, schemas: dict[str, pa.Schema]) -> "DocCache":
         root.mkdir(parents=True, exist_ok=True)
         return cls(root, version, schemas)
 
     def __enter__(self) -> "DocCache":
-        self._lock.acquire()
+        self._lock.__enter__()
         self._load_index()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._lock.release()
+        self._lock.__exit__(*exc)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -115,7 +120,7 @@ class DocCache:
         path = self.folder / "index.parquet"
         if not path.exists():
             return
-        table = pq.read_table(path)
+        table = read_parquet(path)
         meta = json.loads((table.schema.metadata or {}).get(b"segments", b"{}"))
         cols = table.to_pydict()
         self.index = {fp: Entry(d, s) for fp, d, s in zip(cols["fingerprint"], cols["doc_id"], cols["segment"])}
@@ -144,7 +149,7 @@ class DocCache:
         out = {}
         keep = pa.array(doc_ids, pa.string()) if doc_ids is not None else None
         for name in self.schemas:
-            table = pq.read_table(folder / f"{name}.parquet", memory_map=True)
+            table = read_parquet(folder / f"{name}.parquet")
             if keep is not None:
                 table = table.filter(pc.is_in(table["doc_id"], value_set=keep))
             out[name] = table
@@ -215,22 +220,20 @@ class DocCache:
                           "segment": [self.index[f].segment for f in fps]}, schema=_INDEX_SCHEMA)
         table = table.replace_schema_metadata({"segments": json.dumps(self.segment_sizes, sort_keys=True)})
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".index.{os.getpid()}.tmp"
-        pq.write_table(table, tmp)
-        os.replace(tmp, self.folder / "index.parquet")
+        write_parquet(table, self.folder / "index.parquet")
 
     def _remove_unreferenced(self) -> None:
         segments = self.folder / "segments"
         if segments.is_dir():
             for folder in segments.iterdir():
                 if folder.name not in self.segment_sizes:
-                    shutil.rmtree(folder, ignore_errors=True)
+                    remove_tree(folder)
 
     def _remove_other_versions(self) -> list[str]:
         removed = []
         for folder in self.root.iterdir():
             if folder.is_dir() and folder.name != self.version:
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_tree(folder)
                 removed.append(folder.name)
         return sorted(removed)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -59,6 +60,17 @@ def _is_country_name(text: str) -> bool:
     return text in _country_words() or country_key(text) in _country_keys()
 
 
+_WARM_UP_TEXT = ("Warm-up\n\nOn Monday, 12 January 2024, Prime Minister Jan Kowalski of Poland signed a security "
+                 "agreement with Ukraine in Kyiv, and Germnay joined the declaration.\n")
+
+
+def warm_up() -> None:
+    """Load everything `extract_document` builds on first use (the gazetteer, the name and event
+    tables, the fuzzy matcher), so that worker processes forked afterwards share it rather than
+    each building its own."""
+    extract_document(RawDocument("warm-up.txt", "0" * 64, _WARM_UP_TEXT, "utf-8", len(_WARM_UP_TEXT)))
+
+
 def extract_document(raw: RawDocument) -> DocumentExtraction:
     text = raw.text
     doc_id = raw.doc_id
@@ -69,11 +81,12 @@ def extract_document(raw: RawDocument) -> DocumentExtraction:
     exprs = find_dates(text)
     party_refs = _party_refs(mentions, people)
 
-    pairs = _pairs([_facts_for(s, party_refs) for s in sentences])
+    refs_of = _BySentence(party_refs, [a for a, _, _, _ in party_refs])
+    pairs = _pairs([_facts_for(s, refs_of(s)) for s in sentences])
     claims = _claims(sentences, pairs)
     published = _published(raw, text, exprs, claims)
     resolved = _resolve_all(exprs, published.date, sentences)
-    facts = _sentence_facts(sentences, party_refs, exprs, resolved)
+    facts = _sentence_facts(sentences, refs_of, exprs, resolved)
     declaration = _declaration_date(sentences, exprs, resolved)
     commitments = _commitments(facts, pairs, declaration)
 
@@ -108,10 +121,28 @@ def _sentence_lookup(sentences: list[Sentence]):
     return sentence_of
 
 
+class _BySentence:
+    """Items sorted by their start offset, taken sentence by sentence with a binary search: a
+    filter over every item for every sentence is quadratic in the length of a document."""
+
+    def __init__(self, items: list, starts: list[int]):
+        self.items, self.starts = items, starts
+
+    def __call__(self, sentence: Sentence) -> list:
+        lo = bisect_left(self.starts, sentence.char_start)
+        return self.items[lo:bisect_left(self.starts, sentence.char_end, lo)]
+
+
+@lru_cache(maxsize=1)
+def _known_countries() -> dict[str, str | None]:
+    """Canonical name -> country of the reviewed well-known people."""
+    return {p.canonical_name: p.country_iso2 for p in known_people().values()}
+
+
 def _party_refs(mentions: list[Mention], people: list[Person]) -> list[tuple[int, int, str, str]]:
-    """Every place a party is named: countries and the EU, and persons the text ties to one."""
+    """Every place a party is named (sorted by offset): countries and the EU, and persons the text ties to one."""
     refs = [(m.char_start, m.char_end, m.iso2, m.method) for m in mentions]
-    known = {p.canonical_name: p.country_iso2 for p in known_people().values()}
+    known = _known_countries()
     for person in people:
         code = person.country_iso2 or known.get(person.canonical_name)
         if code:
@@ -125,9 +156,9 @@ def _possessive_at(person: Person, end: int) -> bool:
 
 
 def _facts_for(sentence: Sentence, party_refs, dated=()) -> cm.SentenceFacts:
+    """`party_refs`: the references that start inside the sentence."""
     base = sentence.char_start
-    parties = tuple(cm.PartyRef(a - base, b - base, code, via) for a, b, code, via in party_refs
-                    if sentence.char_start <= a < sentence.char_end)
+    parties = tuple(cm.PartyRef(a - base, b - base, code, via) for a, b, code, via in party_refs)
     return cm.SentenceFacts(sentence.sentence_no, sentence.line_no, sentence.text, parties, tuple(dated), sentence.kind)
 
 
@@ -186,15 +217,15 @@ def _resolve_all(exprs: list[DateExpr], published: dt.date | None, sentences: li
     return out
 
 
-def _sentence_facts(sentences, party_refs, exprs, resolved) -> list[cm.SentenceFacts]:
+def _sentence_facts(sentences, refs_of: _BySentence, exprs, resolved) -> list[cm.SentenceFacts]:
     facts = []
+    dates_of = _BySentence(list(zip(exprs, resolved)), [e.char_start for e in exprs])  # exprs are in text order
     for sentence in sentences:
         base = sentence.char_start
         dated = [cm.DatedSpan(e.char_start - base, e.char_end - base, r.date_start, r.date_end, r.precision, e.future)
-                 for e, r in zip(exprs, resolved)
-                 if sentence.char_start <= e.char_start < sentence.char_end and r.date_start is not None
-                 and not _DECLARATION_DAY.search(e.surface)]
-        facts.append(_facts_for(sentence, party_refs, dated))
+                 for e, r in dates_of(sentence)
+                 if r.date_start is not None and not _DECLARATION_DAY.search(e.surface)]
+        facts.append(_facts_for(sentence, refs_of(sentence), dated))
     return facts
 
 

@@ -20,6 +20,18 @@ _STOPWORDS = {
     "it": "il di e la che per un una non del della in sono con le da al",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+
+
+def _languages_of(words: dict[str, frozenset[str]]) -> dict[str, list[str]]:
+    """Word -> the languages listing it: one lookup per distinct word instead of one per word and language."""
+    index: dict[str, list[str]] = {}
+    for lang, listed in words.items():
+        for word in listed:
+            index.setdefault(word, []).append(lang)
+    return index
+
+
+_LANGS_OF = _languages_of(_WORDS)
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -27,6 +39,9 @@ def detect_language(text: str, sample_chars: int = 1500) -> str:
     """ISO 639-1 code of the language with the most function words in the text's first part;
     'und' (undetermined) when none is found."""
     counts = Counter(t.lower() for t in _TOKEN.findall(text[:sample_chars]))
-    scores = {lang: sum(n for t, n in counts.items() if t in words) for lang, words in _WORDS.items()}
+    scores = dict.fromkeys(_WORDS, 0)  # in _WORDS order, which breaks ties as before
+    for token, n in counts.items():
+        for lang in _LANGS_OF.get(token, ()):
+            scores[lang] += n
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] > 0 else "und"

@@ -40,7 +40,6 @@ _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+([\"'\u201c\u2018(\[]?)(\S)")
-_WORD_BEFORE = re.compile(r"(\S+)$")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -117,6 +116,16 @@ def _split_paragraph(line: str, offset: int) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]]
 
 
+def _word_before(line: str, end: int) -> str:
+    """The run of non-space characters that ends at `end` ('' after a space). A backward scan: the
+    regex `(\\S+)$` searched in line[:end] gives the same word but rescans the line from its start
+    at every candidate boundary, quadratic in the length of a paragraph."""
+    start = end
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    return line[start:end]
+
+
 def _is_boundary(line: str, m: re.Match) -> bool:
     """Decide whether the punctuation in `m` ends a sentence."""
     nxt = _NEXT_START.match(line, m.end())
@@ -127,10 +136,10 @@ def _is_boundary(line: str, m: re.Match) -> bool:
         return False
     if not m.group().startswith("."):
         return True
-    before = _WORD_BEFORE.search(line, 0, m.start())
+    before = _word_before(line, m.start())
     if not before:
         return True
-    word = before.group(1).lstrip("\"'(\u201c\u2018[")
+    word = before.lstrip("\"'(\u201c\u2018[")
     bare = word.rstrip(".").lower()
     if "." in word or (len(word) == 1 and word.isupper()):  # "U.S", "e.g", or an initial "J"
         if len(word) == 1:

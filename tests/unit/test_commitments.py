@@ -2,6 +2,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.lib.documents import RawDocument, Sidecar
 from pipelines.lib.extract import extract_document
@@ -266,3 +268,74 @@ def test_followed_repeats_the_act_of_the_sentence_before():
 def test_adopting_the_declaration_with_the_g7_is_founding_it():
     assert pairs("The leaders of the G7 and of the European Union adopted the Joint Declaration.") == {
         ("EU", "declaration_founder")}
+
+
+# --- the trigger words that let ASCII sentences skip patterns must never change what is found ---
+
+def _sentences_of_corpora() -> list[str]:
+    import importlib.util
+    from pathlib import Path
+
+    from pipelines.lib.sentences import split_sentences
+
+    repo = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("bench_corpus", repo / "bench" / "scale" / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    texts = [corpus.document(7, i) for i in range(150)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((repo / "seeds").glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((repo.parent / "shared" / "eval" / "docs").glob("*/*.txt"))]
+    return [s.text for text in texts for s in split_sentences(text)]
+
+
+def test_trigger_words_skip_nothing_that_matches_on_real_sentences():
+    from pipelines.lib.commitments import scan_triggers
+
+    sentences = _sentences_of_corpora()
+    assert len(sentences) > 3000
+    for text in sentences:
+        for table in (False, True):
+            assert scan_triggers(text, table=table) == scan_triggers(text, table=table, skip_by_words=False), text
+
+
+_TRIGGER_VOCABULARY = ("signed up sign-ups founders founding members initial signatories issued by drawn up "
+                       "joined to join acceded accession to adhered associated itself with added their names to "
+                       "the declaration framework became a signatory signed onto expressed full support "
+                       "supporting nations among the supporters welcomed backs endorses it will sign intends to "
+                       "conclude inked sealed put his name to has an agreement with have two similar pacts the "
+                       "third country in talks with negotiations with opened talks working on drafting preparing "
+                       "close to signing under way underway in progress planned agreement agreed to start "
+                       "talks are continuing founder supporter Poland Ukraine the G7 security guarantees , "
+                       "which joins joined in last adopted unveiled launched issued the Joint Declaration "
+                       "agreement dates from deal dated back to ninth of its kind such document talks between "
+                       "started formal negotiations resumed talks would not sign .").split()
+
+
+@given(st.lists(st.tuples(st.sampled_from(_TRIGGER_VOCABULARY), st.sampled_from(["lower", "upper", "title"])),
+                min_size=1, max_size=25), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_trigger_words_skip_nothing_that_matches_in_any_case(words, table):
+    from pipelines.lib.commitments import scan_triggers
+
+    text = " ".join(getattr(w, case)() for w, case in words)
+    assert scan_triggers(text, table=table) == scan_triggers(text, table=table, skip_by_words=False)
+
+
+def _worded_patterns():
+    from pipelines.lib import commitments as cm
+
+    return [pytest.param(t[3], w, id=f"{kind}{i}-{t[0]}")
+            for kind, triggers, words in (("", cm._TRIGGERS, cm._TRIGGER_WORDS), ("table", cm._TABLE_TRIGGERS, cm._TABLE_TRIGGER_WORDS))
+            for i, (t, w) in enumerate(zip(triggers, words))]
+
+
+@pytest.mark.parametrize("pattern,words", _worded_patterns())
+def test_every_string_a_trigger_pattern_matches_contains_one_of_its_words(pattern, words):
+    """Strings generated from each pattern itself, so that a pattern changed without its words fails here."""
+    @given(st.from_regex(pattern, alphabet=st.characters(min_codepoint=32, max_codepoint=126)))
+    @settings(max_examples=300, deadline=None, database=None)
+    def check(text):
+        if pattern.search(text):
+            assert any(w in text.lower() for w in words), text
+
+    check()

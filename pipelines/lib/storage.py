@@ -1,0 +1,121 @@
+"""Where the pipeline reads and writes: a local path or any fsspec URL (s3://, gs://, memory:// ...).
+
+A location is a `pathlib.Path` when it is local (a plain path or a file:// URL), so that local runs
+keep their atomic renames, file locks and memory-mapped reads, and a `UPath` (universal_pathlib,
+fsspec underneath) otherwise. The few operations that differ between the two live here:
+
+- an object store has no rename: a file is written in place, which is atomic for one object
+  (readers see the old object or the new one), while a local file is written aside and renamed;
+- Parquet is read and written through pyarrow with the fsspec filesystem of the location;
+- a seeds folder on an object store is mirrored into a local folder (only new and changed files
+  are downloaded), so that the readers of `documents.py` and `seed_state.py`, which apply the
+  rules for symbolic links, encodings and sidecars to local files, stay the one implementation.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Callable, Union
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from upath import UPath
+
+Location = Union[Path, UPath]
+LOCAL_PROTOCOLS = ("", "file", "local")
+MIRROR_STATE = ".mirror.json"
+
+
+def location(value: str | os.PathLike) -> Location:
+    """A Path for a local path or file:// URL, a UPath for any other fsspec URL."""
+    path = UPath(value)
+    if path.protocol in LOCAL_PROTOCOLS:
+        return Path(path.path)
+    return path
+
+
+def is_local(path: Location) -> bool:
+    return not isinstance(path, UPath) or path.protocol in LOCAL_PROTOCOLS
+
+
+def _arrow_target(path: Location) -> tuple[str, object]:
+    return (str(path), None) if is_local(path) else (path.path, path.fs)
+
+
+def read_parquet(path: Location, **options) -> pa.Table:
+    where, filesystem = _arrow_target(path)
+    if filesystem is None:
+        return pq.read_table(where, memory_map=True, **options)
+    return pq.read_table(where, filesystem=filesystem, **options)
+
+
+def parquet_writer(path: Location, schema: pa.Schema, **options) -> pq.ParquetWriter:
+    where, filesystem = _arrow_target(path)
+    return pq.ParquetWriter(where, schema, filesystem=filesystem, **options)
+
+
+def write_replacing(path: Location, write: Callable[[Location], None]) -> None:
+    """Write a file so that readers see the old one or the new one, never half of one."""
+    if not is_local(path):
+        write(path)
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_parquet(table: pa.Table, path: Location, **options) -> None:
+    """`pq.write_table`, replacing `path` as `write_replacing` does."""
+    def write(target: Location) -> None:
+        where, filesystem = _arrow_target(target)
+        pq.write_table(table, where, filesystem=filesystem, **options)
+    write_replacing(path, write)
+
+
+def remove_tree(path: Location) -> None:
+    if is_local(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.fs.rm(path.path, recursive=True)
+
+
+def mirror(source: UPath, target: Path) -> Path:
+    """Make the local folder `target` a copy of the remote folder `source` and return it.
+
+    Files whose size and version tag (ETag, generation or mtime, whatever the filesystem reports)
+    are those of the last mirror are not downloaded again; files gone from `source` are removed."""
+    target.mkdir(parents=True, exist_ok=True)
+    state_file = target / MIRROR_STATE
+    try:
+        known = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    base = source.path.rstrip("/") + "/"
+    listing = source.fs.find(source.path, detail=True)
+    current = {}
+    for full, info in sorted(listing.items()):
+        rel = full[len(base):] if full.startswith(base) else full.rsplit("/", 1)[-1]
+        if info.get("type") == "directory" or not rel or rel == MIRROR_STATE:
+            continue
+        tag = [info.get("size"), str(_version_tag(info))]
+        local = target / rel
+        if known.get(rel) != tag or not local.is_file():
+            local.parent.mkdir(parents=True, exist_ok=True)
+            write_replacing(local, lambda tmp, full=full: tmp.write_bytes(source.fs.cat_file(full)))
+        current[rel] = tag
+    for rel in set(known) - set(current):
+        (target / rel).unlink(missing_ok=True)
+    write_replacing(state_file, lambda tmp: tmp.write_text(json.dumps(current, sort_keys=True), encoding="utf-8"))
+    return target
+
+
+def _version_tag(info: dict):
+    for key in ("ETag", "etag", "generation", "version_id", "mtime", "LastModified", "created"):
+        if info.get(key) is not None:
+            return info[key]
+    return None

@@ -1,0 +1,86 @@
+"""fsspec locations: the cache, the intermediate frames and the seeds folder on local disk and in memory://."""
+import uuid
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from upath import UPath
+
+from pipelines.lib import storage
+from pipelines.lib.corpus import extract_incremental
+from tests.unit.test_doc_cache import as_rows, calls, variant  # noqa: F401 (calls is a fixture)
+
+
+@pytest.fixture
+def memory_root():
+    root = UPath(f"memory://guarantees-test-{uuid.uuid4().hex}")
+    root.mkdir(parents=True, exist_ok=True)
+    yield root
+    storage.remove_tree(root)
+
+
+@pytest.fixture(params=["local", "memory"])
+def root(request, tmp_path, memory_root):
+    return tmp_path if request.param == "local" else memory_root
+
+
+def test_locations_are_paths_when_local_and_upaths_otherwise(tmp_path):
+    assert storage.location(str(tmp_path)) == tmp_path and storage.is_local(storage.location(str(tmp_path)))
+    assert storage.location(f"file://{tmp_path}") == tmp_path
+    remote = storage.location("memory://bucket/cache")
+    assert isinstance(remote, UPath) and not storage.is_local(remote)
+
+
+def test_parquet_is_replaced_whole_and_read_back(root):
+    path = root / "t.parquet"
+    storage.write_parquet(pa.table({"a": [1, 2]}), path)
+    storage.write_parquet(pa.table({"a": [3]}), path)
+    assert storage.read_parquet(path).column("a").to_pylist() == [3]
+    assert sorted(p.name for p in root.iterdir()) == ["t.parquet"]  # no temporary file left
+
+
+def test_the_extraction_cache_works_on_any_filesystem(root, tmp_path, calls):
+    docs = [variant(i) for i in range(3)]
+    first = extract_incremental(docs, root / "cache", version="v")
+    calls.clear()
+    second = extract_incremental(docs + [variant(3)], root / "cache", version="v")
+    assert calls == [variant(3).source_path]
+    assert as_rows(second)["documents"][:3] == as_rows(first)["documents"]
+    local = extract_incremental(docs + [variant(3)], tmp_path / "reference", version="v")
+    assert as_rows(second) == as_rows(local)
+
+
+def test_a_remote_seeds_folder_is_mirrored_downloading_only_what_changed(memory_root, tmp_path, monkeypatch):
+    seeds = memory_root / "seeds"
+    (seeds / "sub").mkdir(parents=True, exist_ok=True)
+    (seeds / "a.txt").write_text("A")
+    (seeds / "sub" / "b.txt").write_text("B")
+    (seeds / "b.txt.meta.json").write_text("{}")
+    target = tmp_path / "mirror"
+    assert storage.mirror(seeds, target) == target
+    assert {p.relative_to(target).as_posix(): p.read_text() for p in target.rglob("*") if p.is_file()
+            and p.name != storage.MIRROR_STATE} == {"a.txt": "A", "sub/b.txt": "B", "b.txt.meta.json": "{}"}
+
+    fetched = []
+    real = seeds.fs.cat_file
+    monkeypatch.setattr(seeds.fs, "cat_file", lambda path, *a, **k: fetched.append(path) or real(path, *a, **k))
+    (seeds / "a.txt").write_text("A, edited")
+    (seeds / "sub" / "b.txt").unlink()
+    storage.mirror(seeds, target)
+    assert [f.rsplit("/", 1)[-1] for f in fetched] == ["a.txt"]
+    assert (target / "a.txt").read_text() == "A, edited" and not (target / "sub" / "b.txt").exists()
+
+
+def test_the_io_manager_keeps_frames_and_dicts_at_a_url(memory_root):
+    import dagster as dg
+
+    from pipelines.resources import FrameIOManager
+
+    manager = FrameIOManager(intermediate_dir=str(memory_root / "intermediate"))
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", None]})
+    manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey("t")), frame)
+    loaded = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t")))
+    pd.testing.assert_frame_equal(loaded, frame)
+    manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey("t")), {"k": 1})
+    assert manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t"))) == {"k": 1}
+    assert [p.name for p in (memory_root / "intermediate").iterdir()] == ["t.json"]

@@ -1,0 +1,61 @@
+"""Frames to Arrow: the published types, every kind of missing value as null, rows in key order."""
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from pipelines.lib import tables
+
+
+def test_to_arrow_converts_missing_values_dates_and_lists_and_sorts_by_key():
+    frame = pd.DataFrame({
+        "doc_id": ["b" * 16, "a" * 16, "a" * 16],
+        "canonical_name": ["Zed", "Anna Berg", "Jan Nowak"],
+        "variants": [np.array(["Zed"], dtype=object), ["Anna Berg", "Berg"], ["Jan Nowak"]],
+        "role": [float("nan"), None, "President"],
+        "country_iso2": [pd.NA, "PL", None],
+        "n_mentions": [1, 2, 1],
+        "first_char_start": [5, 0, 12],
+    })
+    arrow = tables.to_arrow("people", frame)
+    assert arrow.schema == tables.arrow_schema("people")
+    assert arrow.schema.metadata is None
+    assert arrow.to_pylist() == [
+        {"doc_id": "a" * 16, "canonical_name": "Anna Berg", "variants": ["Anna Berg", "Berg"], "role": None,
+         "country_iso2": "PL", "n_mentions": 2, "first_char_start": 0},
+        {"doc_id": "a" * 16, "canonical_name": "Jan Nowak", "variants": ["Jan Nowak"], "role": "President",
+         "country_iso2": None, "n_mentions": 1, "first_char_start": 12},
+        {"doc_id": "b" * 16, "canonical_name": "Zed", "variants": ["Zed"], "role": None, "country_iso2": None,
+         "n_mentions": 1, "first_char_start": 5},
+    ]
+
+
+def test_to_arrow_reads_dates_from_dates_timestamps_and_missing_values():
+    frame = pd.DataFrame({
+        "doc_id": ["a" * 16] * 4, "country_iso2": ["PL", "DE", "FR", "IT"], "status": ["signed"] * 4,
+        "date_start": [dt.date(2024, 1, 2), pd.Timestamp("2024-02-03"), pd.NaT, None],
+        "date_end": [None, None, None, None], "date_precision": ["day", "day", None, None],
+        "evidence": ["e"] * 4, "sentence_no": [1, 2, 3, 4], "trigger": ["signed"] * 4,
+    })
+    rows = tables.to_arrow("commitments", frame).to_pylist()
+    assert [(r["country_iso2"], r["date_start"]) for r in rows] == [
+        ("DE", dt.date(2024, 2, 3)), ("FR", None), ("IT", None), ("PL", dt.date(2024, 1, 2))]
+
+
+def test_to_arrow_keeps_the_order_of_rows_with_equal_keys():
+    frame = pd.DataFrame({"source_path": ["b.txt", "c.txt", "a.txt", "a.txt"], "sha256": [None] * 4,
+                          "reason": ["empty", "binary", "encoding", "duplicate"], "detail": ["1", "2", "3", "4"]})
+    arrow = tables.to_arrow("rejected_documents", frame)
+    keys = tables.primary_key("rejected_documents")
+    expected = frame.sort_values(keys, kind="mergesort")
+    assert arrow.column("detail").to_pylist() == expected["detail"].tolist() == ["3", "4", "1", "2"]
+
+
+def test_to_arrow_puts_null_keys_last_as_pandas_does():
+    frame = pd.DataFrame({"alias": ["X", "X", "X", "A"], "key": ["x"] * 4, "iso2": ["PL"] * 4,
+                          "lang": [None, "pl", np.nan, "en"], "kind": ["short", "short", "short", "name"],
+                          "prose": [True] * 4, "source": ["1", "2", "3", "4"]})
+    frame = frame[tables.columns("country_aliases")]
+    arrow = tables.to_arrow("country_aliases", frame)
+    expected = frame.sort_values(tables.primary_key("country_aliases"), kind="mergesort")
+    assert arrow.column("source").to_pylist() == expected["source"].tolist() == ["4", "2", "1", "3"]
