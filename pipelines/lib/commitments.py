@@ -96,7 +96,9 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
     ("declaration_founder", "declaration", "any",
      r"\b(?:founders?|founding (?:members?|signatories|states)|initial signatories|original signatories|first signatories)\b"),
     ("declaration_founder", "declaration", "after",
-     r"\b(?:issued|agreed|endorsed|adopted|unveiled|launched|drawn up|signed) by\b"),
+     # "issued on 12 July on the margins of the NATO summit in Vilnius by the Group of Seven"
+     r"\b(?:issued|agreed|endorsed|adopted|unveiled|launched|drawn up|signed)"
+     r"(?:\s+(?:on|in|at|during)\s+[^,;.()]{1,80}?)?\s+by\b"),
     ("declaration_joined", "declaration", "any",
      r"\b(?:join(?:ed|s|ing)?|to join|acced(?:ed|es|ing)|accession to|adher(?:ed|es|ing)|associated (?:itself|themselves) with)"
      r"(?=\s+(?:to\s+)?(?:it\b|them\b|the\s+(?:\w+\s+){0,3}(?:declaration|framework|initiative|G7|group|signatories|list)\b|G7\b))"
@@ -115,7 +117,10 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
     ("negotiating", "agreement", "any",
      r"\b(?:will|would|shall|(?:intends?|intended|plans?|planned|expects?|expected|is set|are set|is due|are due|"
      r"is ready|are ready|hopes?|wants?|aims?|is to|are to|preparing|prepares) to|is going to|are going to)"
-     r"\s+(?!not\b|never\b)(?:\w+\s+)?(?:sign|conclude|ink|seal)\b"),
+     r"\s+(?!not\b|never\b)(?:\w+\s+)?(?:sign|conclude|ink|seal)\b"
+     # the passive: "the Polish agreement will be signed before the summit"
+     r"|\b(?:will|would|shall|(?:is|are) (?:to|due to|expected to|set to|scheduled to))\s+(?!not\b|never\b)(?:\w+\s+)?"
+     r"be\s+(?:signed|concluded|inked|sealed)\b"),
     ("signed", "agreement", "any",
      r"\b(?:sign(?:ed|s|ing)?|signatures?|conclud(?:ed|es|e|ing)|ink(?:ed|s)?|seal(?:ed|s)?|"
      r"put (?:their|his|her|its) names? to|add(?:ed|s)? (?:their|its|his|her) names?)\b"
@@ -141,11 +146,24 @@ _TABLE_TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, "any", re.comp
     ("supporter", "declaration", r"(?<![\w-])(?:supporters?|supports|supported)(?![\w-])"),
 ]]
 _NEGATION = re.compile(
-    r"\b(?:not|n't|never|no(?=\s+\w)|without|yet to|refused to|declined to|failed to|neither|nor)\b(?:\W+\w+){0,3}\W*$", re.I)
+    # "declined to join": the trigger may have taken the "to", so the verb alone counts when it ends the text.
+    r"\b(?:not|n't|never|no(?=\s+\w)|without|yet to|refused to|declined to|failed to|neither|nor)\b(?:\W+\w+){0,3}\W*$"
+    r"|\b(?:yet|refus(?:ed|es|ing)|declin(?:ed|es|ing)|fail(?:ed|s|ing))\s*$", re.I)
 # Triggers reported as a possibility, not a fact: "discussed joining", "could sign".
 _HYPOTHETICAL = re.compile(
-    r"\b(?:discuss\w*|consider\w*|weigh\w*|mull\w*|debat\w*|propos\w*|whether|if|could|might|may|should)"
+    r"\b(?:discuss\w*|consider\w*|weigh\w*|mull\w*|debat\w*|propos\w*|whether|if|could|might|(?-i:may)|should)"
     r"(?:\W+\w+){0,2}\W*$", re.I)
+# "would join the declaration only if parliament backed it": a condition after the act.
+_CONDITION_AFTER = re.compile(r"^[^.;:]{0,60}?\b(?:only if|unless|on (?:the )?condition|provided that)\b", re.I)
+_WOULD_BEFORE = re.compile(r"\bwould(?:\W+\w+){0,2}\W*$", re.I)
+_IF_AFTER = re.compile(r"^[^.;:]{0,60}?\bif\b", re.I)
+
+
+def _conditional(text: str, end: int, before: str) -> bool:
+    after = text[end:end + 80]
+    return bool(_CONDITION_AFTER.match(after) or _WOULD_BEFORE.search(before) and _IF_AFTER.match(after))
+
+
 _FOUNDING_SUBJECT = re.compile(r"\b(?:G7|G-7|Group of Seven)\b")
 _ADOPTION_VERB = re.compile(r"^(?:endorsed|adopted|issued|agreed|unveiled|launched)", re.I)
 # Negotiation phrases that are about an agreement by themselves, or talks described as a process.
@@ -301,7 +319,8 @@ def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_wor
             if family == "declaration" and not table and not _declaration_context(text, m, status, takes, clauses):
                 continue
             before = text[max(0, m.start() - 40):m.start()]
-            negated = bool(_NEGATION.search(before) or _HYPOTHETICAL.search(before) and status != "negotiating")
+            negated = bool(_NEGATION.search(before) or status != "negotiating" and (
+                _HYPOTHETICAL.search(before) or _conditional(text, m.end(), before)))
             if status == "supporter" and _founding_act(text, m.start(), clauses):
                 status = "declaration_founder"
             found.append(Trigger(m.start(), m.end(), status, family, takes, negated, m.group()))
@@ -414,7 +433,30 @@ def assign(facts: SentenceFacts, triggers: list[Trigger], parties: list[PartyRef
             other = _other_family(text, party, trigger, triggers, parties, clauses)
             if other is not None:
                 pairs.append((party, other))
-    return pairs
+    return pairs + _passive_it_pairs(text, triggers, parties, clauses, pairs)
+
+
+# "...drafting the Portuguese text; on Tuesday night it was signed": a clause whose subject is "it"
+# or "the text" and whose verb is the trigger, in the passive, continues the clause before it.
+_PASSIVE_IT = re.compile(
+    r"(?:(?:on|by|in|at|later|then|the same|that|this)\b[^,;]{0,30}?,?\s+)?(?:it|the (?:text|agreement|document|deal|pact))"
+    r"\s+(?:was|were|has been|had been|is)\s+(?:\w+ly\s+)?", re.I)
+
+
+def _passive_it_pairs(text: str, triggers: list[Trigger], parties: list[PartyRef], clauses: _Clauses,
+                      pairs: list[tuple[PartyRef, Trigger]]) -> list[tuple[PartyRef, Trigger]]:
+    out = []
+    for trigger in triggers:
+        start, _ = clauses.bounds(trigger.start)
+        if start == 0 or any(start <= p.start < trigger.start for p in parties):
+            continue
+        head = text[start:trigger.start]
+        if not _PASSIVE_IT.fullmatch(text, start + len(head) - len(head.lstrip()), trigger.start):
+            continue
+        before = [p for p in parties if p.end <= start and clauses.id(p.start) == clauses.id(start - 1)]
+        if before and (before[-1], trigger) not in pairs:
+            out.append((before[-1], trigger))
+    return out
 
 
 def _other_family(text: str, party: PartyRef, chosen: Trigger, triggers: list[Trigger], parties: list[PartyRef],
@@ -540,12 +582,16 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
                            declaration_date: DatedSpan | None, intro: SentenceFacts | None = None) -> list[Commitment]:
     """Attach dates to a sentence's pairs and drop negated ones."""
     is_item = facts.kind in _LIST_KINDS and intro is not None
-    dates = facts.dates or _inherited_dates(facts, previous, intro if is_item else None)
+    datable = any(d.precision in ("day", "month") for d in facts.dates)
+    inherited = () if datable else _inherited_dates(facts, previous, intro if is_item else None)
     out = []
     for party, trigger in pairs:
         if trigger.negated:
             continue
-        own = bool(facts.dates)
+        # A sentence whose only dates are years ("1 billion euros in military aid in 2024") still
+        # continues the day of the sentence before, unless a year dates the act itself ("signed in 2023").
+        own = datable or (bool(facts.dates) and (not inherited or _year_of_act(facts, trigger)))
+        dates = facts.dates if own else inherited
         date = (own and _date_of_party(facts, party, dates, trigger)) or _date_for(trigger, dates, declaration_date, own)
         out.append(Commitment(party.code, trigger.status,
                               date.date_start if date else None,
@@ -553,6 +599,14 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
                               date.precision if date else None,
                               facts.sentence_no, facts.text, trigger.phrase))
     return out
+
+
+_ACT_YEAR_REACH = 25  # characters after a trigger within which a year dates the act
+
+
+def _year_of_act(facts: SentenceFacts, trigger: Trigger) -> bool:
+    return any(trigger.end <= d.start <= trigger.end + _ACT_YEAR_REACH or d.end <= trigger.start <= d.end + 5
+               for d in facts.dates)
 
 
 def sentence_commitments(facts: SentenceFacts, previous: SentenceFacts | None,
@@ -612,11 +666,31 @@ def _date_of_party(facts: SentenceFacts, party: PartyRef, dates: tuple[DatedSpan
     signed in April, and Denmark, whose agreement dates from February")."""
     if trigger.status == "declaration_founder":
         return None
-    following = [p.start for p in facts.parties if p.start >= party.end and p.code != party.code]
-    limit = min(following + [party.end + _PARTY_DATE_REACH, len(facts.text)])
-    mine = [d for d in dates if party.end <= d.start < limit and d.precision in ("day", "month")
+    end = _group_end(facts, party)
+    following = [p.start for p in facts.parties if p.start >= end and p.code != party.code]
+    limit = min(following + [end + _PARTY_DATE_REACH, len(facts.text)])
+    mine = [d for d in dates if end <= d.start < limit and d.precision in ("day", "month")
             and not (trigger.status == "negotiating" and d.future)]
+    clauses = _clauses(facts.text)
+    if trigger.end and clauses.id(party.start) != clauses.id(trigger.start):
+        # the act is told in another clause ("drafting the Portuguese text in April; on 28 May it
+        # was signed"): only a date of that clause dates it
+        mine = [d for d in mine if clauses.id(d.start) == clauses.id(trigger.start)]
     return mine[0] if mine else None
+
+
+_CONJOINED = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)(?:the\s+)?")
+
+
+def _group_end(facts: SentenceFacts, party: PartyRef) -> int:
+    """The end of the parties joined to `party` by "and" or a comma alone ("Lithuania and Estonia at
+    the end of June"): a date after the group belongs to each of its members."""
+    end = party.end
+    for other in sorted((p for p in facts.parties if p.start >= party.end), key=lambda p: p.start):
+        if not _CONJOINED.fullmatch(facts.text, end, other.start):
+            break
+        end = other.end
+    return end
 
 
 def _date_for(trigger: Trigger, dates: tuple[DatedSpan, ...], declaration_date: DatedSpan | None,

@@ -130,6 +130,8 @@ _SEAT_AS_PLACE = re.compile(r"\b(?:in|at|inside|outside|near|into|visited|visiti
 # "talks with Vilnius", "an agreement between Kyiv and Warsaw": the capital is the counterpart.
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between)\s+(?:(?:[A-Z][\w'-]+|the)\s+and\s+)?$")
 _LANGUAGE_BEFORE = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|translated|translation)\s+$", re.I)
+# "the English-language service", "Russian-speaking residents": a language whatever comes before.
+_LANGUAGE_COMPOUND = re.compile(r"^(?:-|\s+)(?:language|speaking|speakers?)\b", re.I)
 _LANGUAGE_AFTER = re.compile(r"^(?:\s*[.,;:!?)\"\u201d]|\s+(?:and|or)\s+[A-Z]|\s*$|\s+(?:language|translation|version|text|original)\b)")
 
 
@@ -196,5 +198,7 @@ def _is_actor(text: str, start: int, end: int) -> bool:
 
 def _is_language(text: str, start: int, end: int) -> bool:
     """'published in French.' names a language; 'in French military aid' is the country's aid."""
+    if _LANGUAGE_COMPOUND.match(text[end:end + 12]):
+        return True
     return bool(_LANGUAGE_BEFORE.search(text[max(0, start - 20):start])
                 and _LANGUAGE_AFTER.match(text[end:end + 30]))

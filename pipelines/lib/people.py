@@ -27,18 +27,22 @@ _PARTICLES = r"(?:von|van|der|den|de|del|della|di|da|du|dos|das|la|le|bin|ibn|al
 _NAME_RUN = re.compile(r"(?<![\w'\u2019-])" + _TOKEN + r"(?: (?:" + _PARTICLES + r" )*" + _TOKEN + r")*")
 _TOKEN_RE = re.compile(_TOKEN + "|" + _PARTICLES)
 
+# Polish, German and French titles, capitalised at the start of a sentence in translated text
+# ("Prezydent Andrzej Duda said ..."): a title, never the first word of the name.
+FOREIGN_TITLES = frozenset("""Prezydent Premier Kanclerz Marszałek Minister Präsident Kanzler Bundeskanzler
+Ministerpräsident Président Ministre""".split())
 TITLES = frozenset("""President Vice Prime Minister Ministers Chancellor Premier Secretary General Secretary-General
 King Queen Prince Princess Pope Taoiseach Governor Senator Ambassador Gen Admiral Commander Chief Mayor Speaker
 Chairman Chair Chairwoman Head Dr Mr Mrs Ms Sir Dame Lord Lady Commissioner Representative High Foreign Defence
 Defense Deputy Acting Former Emir Sultan Crown Sheikh Presidents Leader Envoy Adviser Advisor Spokesman Spokeswoman
 Spokesperson Minister-President Marshal Lieutenant Colonel Major Captain Archbishop Patriarch Cardinal Justice
-Interior Finance Economy Economic National Security Affairs Chiefs Staff Presidential Federal""".split())
+Interior Finance Economy Economic National Security Affairs Chiefs Staff Presidential Federal""".split()) | FOREIGN_TITLES
 # Titles that make the next capitalised word a person's name ("President Zelensky", "Chancellor Scholz").
 PERSON_TITLES = frozenset("""President Minister Ministers Chancellor Premier Secretary General Secretary-General King Queen
 Prince Princess Pope Taoiseach Governor Senator Ambassador Gen Admiral Commander Mayor Speaker Chairman Chair
 Chairwoman Dr Mr Mrs Ms Sir Dame Lord Lady Commissioner Representative Emir Sultan Sheikh Presidents Leader Envoy
 Adviser Advisor Spokesman Spokeswoman Spokesperson Minister-President Marshal Lieutenant Colonel Major Captain
-Archbishop Patriarch Cardinal""".split())
+Archbishop Patriarch Cardinal""".split()) | FOREIGN_TITLES
 # Lower-case titles right before a name ("premier Tusk", "defence minister, Laurynas Kasčiūnas"),
 # also Polish, German and French ones in translated or quoted text ("prezydent Duda", "Kanzler Scholz").
 _LOWER_TITLE_WORDS = frozenset("""president premier chancellor minister secretary adviser advisor spokesman spokeswoman
@@ -217,6 +221,7 @@ def _candidates(text: str, country_of: dict[str, str], is_country_name):
         if translit_key(cand.tokens[0]) in full_surnames or cand.cue:
             yield cand
     yield from _repeats_of_names_with_country_first_names(text, country_of, seen_full)
+    yield from _surnames_that_are_country_names(text, country_of, seen_full)
 
 
 def _repeats_of_names_with_country_first_names(text: str, country_of: dict[str, str], found: list[_Candidate]):
@@ -228,6 +233,21 @@ def _repeats_of_names_with_country_first_names(text: str, country_of: dict[str, 
             if m.start() not in starts:
                 possessive = text[m.end():m.end() + 2] in ("'s", "\u2019s")
                 yield _Candidate(m.start(), m.end(), tuple(name.split()), True, None, None, possessive)
+
+
+# A verb right after the bare surname ("Jordan stopped short", "Montenegro, who took office").
+_PERSON_AFTER = re.compile(r"^,\s+who\b|^\s+(?:has\s+|had\s+|also\s+|then\s+)?[a-z]{2,}(?:ed|s)\b")
+
+
+def _surnames_that_are_country_names(text: str, country_of: dict[str, str], found: list[_Candidate]):
+    """Once "Luís Montenegro" is a person, "Montenegro, who took office in April" or "Montenegro
+    said" is that person too; elsewhere the word stays the country."""
+    inside = [(c.start, c.end) for c in found]
+    for surname in {c.tokens[-1] for c in found if c.tokens[-1] in country_of}:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(surname) + r"(?![\w-])", text):
+            if any(a <= m.start() < b for a, b in inside) or not _PERSON_AFTER.match(text[m.end():m.end() + 30]):
+                continue
+            yield _Candidate(m.start(), m.end(), (surname,), True, None, None, False)
 
 
 def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_name) -> _Candidate | None:
@@ -253,6 +273,8 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
         return None
     if is_country_name(core) or (len(words) == 1 and words[0] in country_of):
         return None
+    if len(words) >= 2 and words[-1] in country_of and _common_word(text, words[0]):
+        return None  # "Strong Poland, strong Ukraine": a word the text also writes in lower case
     if any(w in ORG_WORDS for w in lead) and (not lead or lead[-1] not in PERSON_TITLES):
         return None  # "Joint Security Commitments": a name of a document or body, not a person
     titles = [w for w in lead if w in PERSON_TITLES]
@@ -269,6 +291,12 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
             and (bool(SPEECH_AFTER.match(text[end:end + 40])) or _standing_alone(text, start, end)))
     possessive = text[end:end + 2] in ("'s", "\u2019s")
     return _Candidate(start, end, tuple(words), cue, role, country, possessive)
+
+
+def _common_word(text: str, word: str) -> bool:
+    """Does the text also write `word` in lower case? Then it is an ordinary word, not a given name."""
+    lower = word.lower()
+    return lower != word and re.search(r"(?<![\w-])" + re.escape(lower) + r"(?![\w-])", text) is not None
 
 
 def _standing_alone(text: str, start: int, end: int) -> bool:

@@ -66,7 +66,7 @@ _RELATION_AFTER_DATE = re.compile(
 
 def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
                     events: dict[tuple[str, str], dt.date] | None = None) -> PublicationDate:
-    events = known_events() if events is None else events
+    events = (known_events() if events is None else events) | _text_events(exprs, claims)
     stated = _stated(text, exprs)
     if stated is not None:
         return PublicationDate(stated, "stated_in_text")
@@ -150,6 +150,19 @@ def _yearless_after_background(exprs: list[DateExpr], background: dt.date) -> li
                 out.append((expr, day))
                 break
     return out
+
+
+def _text_events(exprs: list[DateExpr], claims: list[Claim]) -> dict[tuple[str, str], dt.date]:
+    """(party, status) -> date where the text itself dates the event with one full date in the
+    claim's own sentence or table row ("Bulgaria | joined | 22 Aug 2023"): the text's own calendar,
+    which then dates "decided yesterday to join" elsewhere in the text like the reviewed one does."""
+    out: dict[tuple[str, str], set[dt.date]] = {}
+    for claim in claims:
+        own = [e for e in exprs if claim.sentence_start <= e.char_start < claim.sentence_end]
+        full = [e for e in own if e.kind == "absolute" and e.day is not None and not e.day_end]
+        if len(own) == 1 and len(full) == 1:
+            out.setdefault((claim.party, claim.status), set()).add(dt.date(full[0].year, full[0].month, full[0].day))
+    return {key: next(iter(days)) for key, days in out.items() if len(days) == 1}
 
 
 def _calendar_anchors(exprs, claims, events):

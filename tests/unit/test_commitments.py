@@ -339,3 +339,50 @@ def test_every_string_a_trigger_pattern_matches_contains_one_of_its_words(patter
             assert any(w in text.lower() for w in words), text
 
     check()
+
+
+def test_declined_to_join_is_a_refusal():
+    assert pairs("Slovakia declined to join the G7 declaration.") == set()
+    assert pairs("Serbia refuses to join the declaration.") == set()
+
+
+def test_a_condition_after_the_act_makes_it_hypothetical():
+    assert pairs("Moldova would join the declaration only if parliament approved it.") == set()
+    assert pairs("Moldova joined the declaration in August.") == {("MD", "declaration_joined")}
+
+
+def test_a_future_passive_signing_is_negotiating():
+    got = commitments("Warsaw says the Polish security agreement will be signed before the summit.")
+    assert set(got) == {("PL", "negotiating")}
+
+
+def test_the_month_may_is_not_the_modal_may():
+    assert pairs("On 28 May Sweden signed a security agreement.") == {("SE", "signed")}
+    assert pairs("Sweden may sign a security agreement.") == set()
+
+
+def test_an_it_clause_after_a_semicolon_continues_the_party_before():
+    got = commitments("Lisbon and Kyiv began drafting the Portuguese security agreement in April; "
+                      "on 28 May it was signed in Lisbon.")
+    assert got[("PT", "signed")]["date_start"] == dt.date(2024, 5, 28)
+
+
+def test_parties_joined_by_and_share_the_date_after_them():
+    got = commitments("Latvia signed its security agreement in April, and Lithuania and Estonia in June.")
+    assert got[("LV", "signed")]["date_start"] == dt.date(2024, 4, 1)
+    assert got[("LT", "signed")]["date_start"] == got[("EE", "signed")]["date_start"] == dt.date(2024, 6, 1)
+
+
+def test_a_sentence_with_only_a_year_continues_the_day_before():
+    got = commitments("The tour began on Monday in Madrid. There Spain signed a security agreement "
+                      "under which it will provide 1 billion euros in 2024.")
+    assert got[("ES", "signed")]["date_start"] == dt.date(2024, 6, 17)
+    got = commitments("The tour began on Monday in Madrid. Spain signed a security agreement in 2023.")
+    assert got[("ES", "signed")]["date_start"] is None
+
+
+def test_issued_on_a_date_by_the_g7_and_the_eu_founds_the_declaration():
+    got = commitments("The declaration was issued on 12 July 2023 on the margins of the NATO summit in Vilnius "
+                      "by the Group of Seven together with the presidents of the European Council.")
+    assert set(got) == {("EU", "declaration_founder")}
+    assert got[("EU", "declaration_founder")]["date_start"] == dt.date(2023, 7, 12)

@@ -78,3 +78,8 @@ def test_seats_of_government_count_unless_they_are_places():
 
 def test_a_capital_as_subject_of_a_relative_clause():
     assert [c for _, c, _ in codes("Berlin, which signed its own agreement, offered help.")] == ["DE"]
+
+
+def test_a_language_compound_is_not_a_country():
+    assert codes("the English-language service of the government") == []
+    assert [c for _, c, _ in codes("Russian-speaking residents and Russian troops")] == ["RU"]

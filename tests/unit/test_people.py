@@ -68,3 +68,23 @@ def test_table_columns_are_not_a_name():
 def test_a_surname_with_its_particle_joins_the_full_name():
     got = people("Prime Minister Alexander De Croo spoke. Later De Croo told reporters the deal was signed.")
     assert list(got) == ["Alexander De Croo"] and got["Alexander De Croo"].variants == ["Alexander De Croo", "De Croo"]
+
+
+def test_a_capitalised_foreign_title_is_not_part_of_the_name():
+    got = people("Prezydent Andrzej Duda said the agreement matters. Later Prezydent Duda left.")
+    assert "Andrzej Duda" in got and got["Andrzej Duda"].role == "Prezydent"
+
+
+def test_a_phrase_ending_in_a_country_is_not_a_person_when_its_first_word_is_common():
+    got = people('He wrote: "Strong Poland, strong Ukraine". Marek Nowak agreed.')
+    assert set(got) == {"Marek Nowak"}
+
+
+def test_a_surname_that_is_a_country_name_stays_the_person_when_a_verb_follows():
+    text = "Prime Minister Luís Montenegro met Zelensky. Montenegro, who took office in April, signed. Jordan stopped."
+    got = people(text)
+    assert got["Luís Montenegro"].n_mentions == 2 and "Jordan" not in got
+
+
+def test_former_presidents_take_their_english_spelling():
+    assert "Leonid Kuchma" in people("The treaty was signed by presidents Aleksander Kwaśniewski and Leonid Kuczma.")

@@ -62,3 +62,11 @@ def test_a_full_date_with_its_weekday_is_the_news():
 def test_a_date_the_text_states_as_its_own():
     assert published("Malta signed on 3 June 2024. This list was compiled on 9 June 2024.") == (
         dt.date(2024, 6, 9), "stated_in_text")
+
+
+def test_a_relative_day_of_an_event_the_text_dates_elsewhere():
+    body = ("Bulgaria decided yesterday to join the declaration.\n\n"
+            "Country    Position    Date\n"
+            "Bulgaria   joined      22 Aug 2023\n"
+            "Greece     joined      20 Aug 2023\n")
+    assert published(body) == (dt.date(2023, 8, 23), "relative_day_of_dated_event")
