@@ -544,10 +544,12 @@ def _distance(trigger: Trigger, party: PartyRef) -> int:
 
 # ------------------------------------------------------------------------------- sentences
 def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
-                   intro: SentenceFacts | None = None) -> tuple[tuple[PartyRef, Trigger], ...]:
+                   intro: SentenceFacts | None = None,
+                   earlier: SentenceFacts | None = None) -> tuple[tuple[PartyRef, Trigger], ...]:
     """(party, trigger) pairs one sentence states, before any date is attached.
 
-    `previous` is the sentence before (its parties serve "the two leaders ..."); `intro` is the
+    `previous` is the sentence before (its parties serve "the two leaders ..."), `earlier` the one
+    before that ("Both capitals ..." when the sentence before names only one); `intro` is the
     line introducing a list or table when `facts` is one of its items. A sentence that names no
     party and does not refer back to the parties of the sentence before states nothing, and is
     not searched for triggers at all.
@@ -564,7 +566,7 @@ def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
     triggers = find_triggers(facts.text, context=context, table=facts.kind == "table_row")
     if anaphoric:
         first = next((t for t in triggers if not t.negated), None)
-        return tuple((p, first) for p in eligible_parties(previous, [])) if first else ()
+        return tuple((p, first) for p in _antecedents(facts, previous, earlier)) if first else ()
     if not triggers and previous is not None and previous.line_no == facts.line_no and _FOLLOWED.search(facts.text):
         # "Germany and France followed on 16 February": the status of the sentence before, elided
         earlier = next((t for t in find_triggers(previous.text) if not t.negated), None)
@@ -576,6 +578,20 @@ def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
     if is_item and parties and not triggers:  # an item stating a negation ("not yet joined") states no status
         return tuple(_from_intro(intro, parties))
     return tuple(assign(facts, list(triggers), parties))
+
+
+def _antecedents(facts: SentenceFacts, previous: SentenceFacts, earlier: SentenceFacts | None) -> list[PartyRef]:
+    """The parties an anaphoric subject stands for: those of the sentence before, and for a plural
+    ("both capitals", "the two countries") also those of the sentence before it in the same
+    paragraph, when the sentence before names one and the two together name exactly two."""
+    parties = eligible_parties(previous, [])
+    if (_PLURAL_ANAPHOR.match(facts.text) and len({p.code for p in parties}) < 2 and earlier is not None
+            and earlier.line_no == previous.line_no):
+        known = {p.code for p in parties}
+        before = [p for p in eligible_parties(earlier, []) if p.code not in known]
+        if len(known | {p.code for p in before}) == 2:  # "both", "the two": exactly two parties
+            parties = before + parties
+    return parties
 
 
 def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts | None,

@@ -193,7 +193,8 @@ def _claims(sentences: list[Sentence], pairs_by_sentence) -> list[Claim]:
 
 def _pairs(facts: list[cm.SentenceFacts]) -> list[tuple]:
     """(party, trigger) pairs of every sentence; dates do not change them, so they are found once."""
-    return [cm.sentence_pairs(f, previous, intro) for f, previous, intro in _walk(facts)]
+    return [cm.sentence_pairs(f, previous, intro, earlier=facts[i - 2] if i >= 2 else None)
+            for i, (f, previous, intro) in enumerate(_walk(facts))]
 
 
 def _published(raw: RawDocument, text: str, exprs: list[DateExpr], claims: list[Claim]) -> PublicationDate:

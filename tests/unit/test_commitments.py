@@ -386,3 +386,12 @@ def test_issued_on_a_date_by_the_g7_and_the_eu_founds_the_declaration():
                       "by the Group of Seven together with the presidents of the European Council.")
     assert set(got) == {("EU", "declaration_founder")}
     assert got[("EU", "declaration_founder")]["date_start"] == dt.date(2023, 7, 12)
+
+
+def test_a_plural_anaphor_reaches_back_when_the_sentence_before_names_one_party():
+    got = pairs("Estonia is negotiating a security agreement. Lithuania is drafting a similar agreement.\n"
+                "Both countries joined the G7 declaration in July 2023.")
+    assert {("EE", "declaration_joined"), ("LT", "declaration_joined")} <= got
+    got = pairs("Finland and Sweden are negotiating security agreements. Norway is drafting one.\n"
+                "Both countries joined the G7 declaration in July 2023.")
+    assert ("NO", "declaration_joined") in got and ("FI", "declaration_joined") not in got
