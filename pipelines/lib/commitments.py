@@ -88,7 +88,9 @@ _AGREEMENT_NOUN = re.compile(
     r"arrangements?|texts?|one|signatures?)\b", re.I)
 _EXCLUDED_DOCUMENT = re.compile(
     r"\b(?:friendship|good[- ]neighbou?r\w*|memorand\w+|100-year|hundred-year|century-long|trade|grain|gas|"
-    r"transit|free[- ]trade|visa|loan|aid package|association agreement|partnership and cooperation)\b", re.I)
+    r"transit|free[- ]trade|visa|loan|aid package|association agreement|partnership and cooperation|"
+    r"(?:double )?taxation|tax (?:treaty|convention|agreement)|peace (?:treaty|agreement|deal|accord|plan)|"
+    r"(?:security and defen[cs]e|defen[cs]e|security|strategic) partnership)\b", re.I)
 
 # (status, family, takes, pattern): earlier patterns win where matches overlap.
 _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.I)) for s, f, t, p in [
@@ -97,8 +99,8 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"\b(?:founders?|founding (?:members?|signatories|states)|initial signatories|original signatories|first signatories)\b"),
     ("declaration_founder", "declaration", "after",
      # "issued on 12 July on the margins of the NATO summit in Vilnius by the Group of Seven"
-     r"\b(?:issued|agreed|endorsed|adopted|unveiled|launched|drawn up|signed)"
-     r"(?:\s+(?:on|in|at|during)\s+[^,;.()]{1,80}?)?\s+by\b"),
+     r"\b(?:(?:issued|agreed|endorsed|adopted|unveiled|launched|drawn up)(?:\s+(?:on|in|at|during)\s+[^,;.()]{1,80}?)?"
+     r"|signed)\s+by\b"),
     ("declaration_joined", "declaration", "any",
      r"\b(?:join(?:ed|s|ing)?|to join|acced(?:ed|es|ing)|accession to|adher(?:ed|es|ing)|associated (?:itself|themselves) with)"
      r"(?=\s+(?:to\s+)?(?:it\b|them\b|the\s+(?:\w+\s+){0,3}(?:declaration|framework|initiative|G7|group|signatories|list)\b|G7\b))"
@@ -112,7 +114,8 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
     ("supporter", "declaration", "any",
      r"\b(?:expressed|declared|voiced|announced|pledged|confirmed|offered|gave) (?:their |its |his |her )?(?:full |formal |strong )?support\b"
      r"|\bsupporting (?:nations|countries|states)\b|\bamong the (?:\w+ )?supporters\b|\bsupporters of\b"
-     r"|\b(?:welcomed|backed|supported|endorsed|welcomes|backs|supports|endorses|adopted|issued|unveiled|launched)"
+     r"|\b(?:welcomed|backed|supported|endorsed|welcomes|backs|supports|endorses|adopted|issued|unveiled|launched"
+     r"|(?<=to )(?:back|support|endorse|welcome))"
      r"(?= (?:it|the (?:\w+ ){0,3}(?:declaration|framework|initiative))\b)"),
     ("negotiating", "agreement", "any",
      r"\b(?:will|would|shall|(?:intends?|intended|plans?|planned|expects?|expected|is set|are set|is due|are due|"
@@ -129,7 +132,9 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"\b(?:now )?ha(?:s|ve) (?:a|an|its|their|such an?) (?:[\w-]+ ){0,4}agreement with\b"
      r"|\b(?:now )?ha(?:s|ve) (?:[\w-]+ ){1,2}(?:such |similar |bilateral |security )*(?:agreements|pacts|deals)\b"
      r"|\bthe (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) "
-     r"(?:country|partner|state|nation|leader|member|ally|of its kind|such (?:agreement|deal|pact|document))\b"),
+     r"(?:country|partner|state|nation|leader|member|ally|of its kind|such (?:agreement|deal|pact|document))\b"
+     # "the 14th country to back the declaration" counts declaration events, not agreements
+     r"(?!\s+to\s+(?:back|join|support|endorse|sign up|adhere|accede)\b)"),
     ("negotiating", "agreement", "after",
      r"\b(?:in talks|talks|negotiations?|consultations) (?:with|between)\b"),
     ("negotiating", "agreement", "any",
@@ -137,7 +142,10 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"(?:start(?:ed|s)?|begun|began|launch(?:ed|es)?|enter(?:ed|s)?|resum(?:ed|es)) (?:formal |official )?(?:talks|negotiations)|"
      r"to prepare|close to (?:final|finalising|finalizing|signing|agreement)|under way|underway|"
      r"in progress|planned agreement|future agreement|agreed to start|ready to start|begin preparing|"
-     r"talks (?:are|were) (?:continuing|ongoing|under way))\b"),
+     r"talks (?:are|were) (?:continuing|ongoing|under way)|"
+     # "in the final stage of talks", "the agreement was practically ready"
+     r"(?:final|last|advanced|late) (?:stage|phase|round)s? of (?:the )?(?:talks|negotiations)|"
+     r"(?:practically|almost|nearly|virtually) ready|ready for signature|ready to be signed)\b"),
 ]]
 # A table row's status column may hold a bare word ("Joined", "Supporter", "Founder").
 _TABLE_TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, "any", re.compile(p, re.I)) for s, f, p in [
@@ -151,7 +159,8 @@ _NEGATION = re.compile(
     r"|\b(?:yet|refus(?:ed|es|ing)|declin(?:ed|es|ing)|fail(?:ed|s|ing))\s*$", re.I)
 # Triggers reported as a possibility, not a fact: "discussed joining", "could sign".
 _HYPOTHETICAL = re.compile(
-    r"\b(?:discuss\w*|consider\w*|weigh\w*|mull\w*|debat\w*|propos\w*|whether|if|could|might|(?-i:may)|should)"
+    r"\b(?:discuss\w*|consider\w*|weigh\w*|mull\w*|debat\w*|propos\w*|whether|if|could|might|(?-i:may)|should|"
+    r"wants?|wanted|hopes?|hoped)"
     r"(?:\W+\w+){0,2}\W*$", re.I)
 # "would join the declaration only if parliament backed it": a condition after the act.
 _CONDITION_AFTER = re.compile(r"^[^.;:]{0,60}?\b(?:only if|unless|on (?:the )?condition|provided that)\b", re.I)
@@ -164,12 +173,15 @@ def _conditional(text: str, end: int, before: str) -> bool:
     return bool(_CONDITION_AFTER.match(after) or _WOULD_BEFORE.search(before) and _IF_AFTER.match(after))
 
 
+# "a motion urging the government to sign up": a demand, not an act.
+_DEMAND = re.compile(r"\b(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)? on|ask(?:s|ed|ing)?|press(?:es|ed|ing)|"
+                     r"push(?:es|ed|ing))(?:\W+\w+){0,3}?\W+to\s*$", re.I)
 _FOUNDING_SUBJECT = re.compile(r"\b(?:G7|G-7|Group of Seven)\b")
 _ADOPTION_VERB = re.compile(r"^(?:endorsed|adopted|issued|agreed|unveiled|launched)", re.I)
 # Negotiation phrases that are about an agreement by themselves, or talks described as a process.
 _SELF_EVIDENT_NEGOTIATION = re.compile(
     r"^(?:negotiat\w+|in talks|will|would|shall|intend|plan|expect|is |are |hope|want|aim|prepar|start|begun|began|"
-    r"launch|enter|resum)", re.I)
+    r"launch|enter|resum|open)", re.I)
 _PROCESS = re.compile(r"\b(?:continu\w+|ongoing|under ?way|in progress|progressing|advanc\w+|resum\w+|started|began|"
                       r"begun|opened|going well|expected to (?:end|conclude|finish)|close to final\w*|nearly (?:done|finished|final)|"
                       r"near(?:ing)? completion|almost (?:ready|final)|well advanced)\b", re.I)
@@ -189,6 +201,8 @@ _RELATIVE = re.compile(r",\s+(?:(?:all|both|each|none|most|some) of (?:which|who
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|near|inside|outside|across|throughout|(?:travel+ed|flew|came|went|returned|headed|trip|arrived) to)\s+"
     r"(?:(?:southern|northern|eastern|western|central|neighbou?ring|front-line|frontline)\s+)?(?:the\s+)?$", re.I)
+# "in Almaty, Kazakhstan": the country after a city is where something happened.
+_CITY_COUNTRY_BEFORE = re.compile(r"\b(?:in|at|near)\s+[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?,\s+$")
 _COMPARISON = re.compile(r"\b(?:akin to|similar to|like|mirroring|modell?ed on|on the model of|comparable to|as with)\b", re.I)
 _ANAPHORIC_SUBJECT = re.compile(
     r"^(?:the two (?:leaders|sides|countries|governments|presidents|prime ministers|men|women|capitals|states)"
@@ -216,7 +230,7 @@ _ACTING_POSSESSIVE = re.compile(
 _ACTOR_NOUNS = frozenset("""prime minister ministers president chancellor premier government leader leaders officials
 official delegation side authorities parliament cabinet foreign defence defense agreement agreements deal pact
 accord document text signature negotiators team counterpart ambassador envoy king queen taoiseach head
-administration state commitments""".split())
+administration state commitments texts documents deals pacts accords sides governments""".split())
 _DEMONYM_TAIL = re.compile(r"^((?:-[A-Z][\w]+)*)((?:\s+[\w'\u2019-]+){0,3})")
 _VERB_AFTER = re.compile(r"^\s+(?:has|have|had|will|would|signed|said|agreed|joined|are|were|is|was|also)\b|^\s*[,.;:)]")
 
@@ -279,7 +293,7 @@ _TRIGGER_WORDS: list[tuple[str, ...]] = [
     ("agreement", "pacts", "deals", "country", "partner", "state", "nation", "leader", "member", "ally", "kind",
      "such"),
     (" with", " between"),
-    ("talks", "negotiat", "work", "draft", "prepar", "close to", "under", "progress", "agreement", "start"),
+    ("talks", "negotiat", "work", "draft", "prepar", "close to", "under", "progress", "agreement", "start", "ready"),
 ]
 _TABLE_TRIGGER_WORDS: list[tuple[str, ...]] = [("found",), ("joined", "acceded", "signatory"), ("support",)]
 assert len(_TRIGGER_WORDS) == len(_TRIGGERS) and len(_TABLE_TRIGGER_WORDS) == len(_TABLE_TRIGGERS)
@@ -289,16 +303,18 @@ _ALL_WORDS = sorted({w for words in _TRIGGER_WORDS + _TABLE_TRIGGER_WORDS for w 
 
 
 @lru_cache(maxsize=8192)
-def find_triggers(text: str, context: str = "", table: bool = False) -> tuple[Trigger, ...]:
+def find_triggers(text: str, context: str = "", table: bool = False, topic: bool = False) -> tuple[Trigger, ...]:
     """Status phrases in one sentence, non-overlapping (earlier patterns win).
 
     `context` is the line that introduces a list or table item; a table row needs no agreement
-    word of its own (its header and caption give it).
+    word of its own (its header and caption give it). `topic`: the document's title is about
+    agreements, so a bare "which signed on the same day" signs one.
     """
-    return scan_triggers(text, context, table)
+    return scan_triggers(text, context, table, topic=topic)
 
 
-def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_words: bool = True) -> tuple[Trigger, ...]:
+def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_words: bool = True,
+                  topic: bool = False) -> tuple[Trigger, ...]:
     """`find_triggers` without its cache; `skip_by_words=False` runs every pattern (for tests)."""
     clauses = _clauses(text)
     found: list[Trigger] = []
@@ -314,13 +330,18 @@ def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_wor
         for m in pattern.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            if family == "agreement" and not (table or _agreement_context(text, m.start(), m.end(), clauses, context)):
+            if status == "signed" and _UKRAINE_COUNT.match(m.group()) and _UKRAINE_BEFORE.search(text, 0, m.start()) \
+                    and not _COUNT_INCLUDES.search(text):
+                continue  # "Ukraine now has seven agreements": Ukraine's count, not a partner's signing
+            if family == "agreement" and not (table or _agreement_context(text, m.start(), m.end(), clauses, context)
+                                              or topic and _bare_signing(text, m, clauses)):
                 continue
-            if family == "declaration" and not table and not _declaration_context(text, m, status, takes, clauses):
+            if family == "declaration" and not table and not _declaration_context(text, m, status, takes, clauses,
+                                                                                  context):
                 continue
             before = text[max(0, m.start() - 40):m.start()]
             negated = bool(_NEGATION.search(before) or status != "negotiating" and (
-                _HYPOTHETICAL.search(before) or _conditional(text, m.end(), before)))
+                _HYPOTHETICAL.search(before) or _DEMAND.search(before) or _conditional(text, m.end(), before)))
             if status == "supporter" and _founding_act(text, m.start(), clauses):
                 status = "declaration_founder"
             found.append(Trigger(m.start(), m.end(), status, family, takes, negated, m.group()))
@@ -328,11 +349,15 @@ def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_wor
     return tuple(sorted(found, key=lambda t: t.start))
 
 
+_UKRAINE_COUNT = re.compile(r"(?:now )?ha(?:s|ve)\b", re.I)
+_COUNT_INCLUDES = re.compile(r"\b(?:included|including|among them|among which)\b", re.I)
+_UKRAINE_BEFORE = re.compile(r"\b(?:Ukraine|Kyiv|Kiev)\s+(?:(?:now|already|so far)\s+)?$")
 _DECLARATION_WORD = re.compile(r"\b(?:declaration|framework|initiative|guarantees|G7|G-7|Group of Seven)\b", re.I)
 _SUPPORT_OBJECT = re.compile(r"^\s+(?:for|to)\s+([^.;]{0,80})", re.I)
 
 
-def _declaration_context(text: str, m: re.Match, status: str, takes: str, clauses: _Clauses) -> bool:
+def _declaration_context(text: str, m: re.Match, status: str, takes: str, clauses: _Clauses,
+                         context: str = "") -> bool:
     """Declaration triggers about something else state nothing: 'signed by' a memorandum's parties
     founds no declaration; 'expressed support for Ukraine's NATO bid' supports no declaration."""
     if takes == "after":  # "issued/agreed/signed by": only when the sentence is about the declaration
@@ -340,7 +365,12 @@ def _declaration_context(text: str, m: re.Match, status: str, takes: str, clause
         return bool(_DECLARATION_WORD.search(text)) and not _EXCLUDED_DOCUMENT.search(text[a:b])
     if status == "supporter" and m.group().lower().endswith("support"):
         obj = _SUPPORT_OBJECT.match(text[m.end():])
+        if obj is not None and re.match(r"(?:it|them)\b", obj.group(1)):  # "declared their support for it"
+            return bool(_DECLARATION_WORD.search(text) or _DECLARATION_WORD.search(context))
         return obj is None or bool(_DECLARATION_WORD.search(obj.group(1)))
+    if status == "supporter" and re.match(r"\s+(?:it|them)\b", text[m.end():]):
+        # "welcomed it": only when this sentence or the one before names the declaration
+        return bool(_DECLARATION_WORD.search(text) or _DECLARATION_WORD.search(context))
     if status == "declaration_joined" and m.group().lower() in ("joined", "joins"):
         return bool(_DECLARATION_WORD.search(text))  # a bare "joined" needs the declaration in the sentence
     return True
@@ -351,6 +381,23 @@ def _founding_act(text: str, start: int, clauses: _Clauses) -> bool:
     adopting the declaration together with the G7 is founding it, not merely supporting it."""
     a, _ = clauses.bounds(start)
     return bool(_ADOPTION_VERB.match(text[start:start + 12]) and _FOUNDING_SUBJECT.search(text, a, start))
+
+
+# "which signed on the same day", "Ottawa signed in Kyiv": a signing with no object of its own.
+_NO_OBJECT = re.compile(r"\s*(?:$|[,.;:)\u2013\u2014]|(?:on|in|at|last|yesterday|today|earlier|later|this|that|during|"
+                        r"too|also|as well|first|separately|alongside|together)\b)", re.I)
+
+
+def about_agreements(headline: str) -> bool:
+    """Is a document's title or subtitle about (security) agreements?"""
+    return bool(_AGREEMENT_NOUN.search(headline))
+
+
+def _bare_signing(text: str, m: re.Match, clauses: _Clauses) -> bool:
+    a, b = clauses.bounds(m.start())
+    clause = text[a:b]
+    return (m.group().lower().startswith(("sign", "conclud", "ink", "seal")) and bool(_NO_OBJECT.match(text, m.end()))
+            and not _EXCLUDED_DOCUMENT.search(clause) and not re.search(r"\bdeclaration\b", clause, re.I))
 
 
 def _agreement_context(text: str, start: int, end: int, clauses: _Clauses, context: str) -> bool:
@@ -395,7 +442,8 @@ def eligible_parties(facts: SentenceFacts, triggers: list[Trigger]) -> list[Part
     for party in facts.parties:
         if party.code == "UA":
             continue
-        if _PLACE_BEFORE.search(text[max(0, party.start - 40):party.start]):
+        if _PLACE_BEFORE.search(text[max(0, party.start - 40):party.start]) \
+                or _CITY_COUNTRY_BEFORE.search(text[max(0, party.start - 40):party.start]):
             continue
         if _in_comparison(text, party, triggers, clauses):
             continue
@@ -417,6 +465,8 @@ def _in_comparison(text: str, party: PartyRef, triggers: list[Trigger], clauses:
     if not comparisons:
         return False
     last = comparisons[-1].end()
+    if any(last <= m.start() < party.start for m in _RELATIVE.finditer(text, last, party.start)):
+        return False  # "modelled on the British agreement, which Rishi Sunak signed": the relative clause states a fact
     return not any(last <= t.start < party.start for t in triggers)
 
 
@@ -443,6 +493,13 @@ _PASSIVE_IT = re.compile(
     r"\s+(?:was|were|has been|had been|is)\s+(?:\w+ly\s+)?", re.I)
 
 
+# "Poland joins the declaration; the two governments agree to start work on an agreement".
+_BOTH_SIDES = re.compile(
+    r"(?:(?:on|by|in|at|later|then|the same|that|this)\b[^,;]{0,30}?,?\s+)?"
+    r"(?:the two (?:governments|sides|countries|leaders|capitals)|both (?:governments|sides|countries|leaders|capitals))"
+    r"\s+(?:[\w-]+\s+){0,4}", re.I)
+
+
 def _passive_it_pairs(text: str, triggers: list[Trigger], parties: list[PartyRef], clauses: _Clauses,
                       pairs: list[tuple[PartyRef, Trigger]]) -> list[tuple[PartyRef, Trigger]]:
     out = []
@@ -451,7 +508,8 @@ def _passive_it_pairs(text: str, triggers: list[Trigger], parties: list[PartyRef
         if start == 0 or any(start <= p.start < trigger.start for p in parties):
             continue
         head = text[start:trigger.start]
-        if not _PASSIVE_IT.fullmatch(text, start + len(head) - len(head.lstrip()), trigger.start):
+        lead = start + len(head) - len(head.lstrip())
+        if not (_PASSIVE_IT.fullmatch(text, lead, trigger.start) or _BOTH_SIDES.fullmatch(text, lead, trigger.start)):
             continue
         before = [p for p in parties if p.end <= start and clauses.id(p.start) == clauses.id(start - 1)]
         if before and (before[-1], trigger) not in pairs:
@@ -491,6 +549,12 @@ def _list_of(text: str, party: PartyRef, parties: list[PartyRef]) -> set[PartyRe
     return group
 
 
+# "signed the document ... at a summit hosted by British Prime Minister Keir Starmer": the agent
+# of another participle is not a signatory.
+_OTHER_AGENT = re.compile(r"\b(?!signed\b|concluded\b|inked\b|sealed\b|issued\b|adopted\b|endorsed\b|launched\b)"
+                          r"[a-z]+ed by\b")
+
+
 def _governing(text: str, party: PartyRef, triggers: list[Trigger], relatives: list[re.Match],
                parties: list[PartyRef], clauses: _Clauses) -> Trigger | None:
     # A relative clause right after the party's list ("X, Y and Z, which all signed") governs it.
@@ -503,7 +567,8 @@ def _governing(text: str, party: PartyRef, triggers: list[Trigger], relatives: l
     clause = clauses.id(party.start)
     candidates = [t for t in triggers if clauses.id(t.start) == clause
                   and (t.takes == "any" or t.end <= party.start)
-                  and not _inside_relative(t, relatives, party, clauses)]
+                  and not _inside_relative(t, relatives, party, clauses)
+                  and not (t.end <= party.start and _OTHER_AGENT.search(text, t.end, party.start))]
     if party.via == "person":  # a person is a party only as the subject or partner of the act
         candidates = [t for t in candidates if _distance(t, party) <= 60]
     if not candidates:
@@ -514,6 +579,10 @@ def _governing(text: str, party: PartyRef, triggers: list[Trigger], relatives: l
 _LIST_GLUE = re.compile(r"^(?:[\s,;:()\u2013\u2014-]|\band\b|\bor\b|\bthe\b|\bas well as\b|\bpartially recogni[sz]ed\b)*$", re.I)
 
 
+_HEAD_NOUN = re.compile(r"(?<![\w-])(?:side|government|governments|authorities|cabinet|leadership|administration|"
+                        r"prime minister|president|chancellor|leaders?)(?![\w-])", re.I)
+
+
 def _list_reaches(text: str, pos: int, rel_start: int, parties: list[PartyRef]) -> bool:
     """Is the text between a party and a relative pronoun only more list items ("X, Y and Z, which")?"""
     pieces, cursor = [], pos
@@ -522,7 +591,8 @@ def _list_reaches(text: str, pos: int, rel_start: int, parties: list[PartyRef]) 
             pieces.append(text[cursor:other.start])
             cursor = other.end
     pieces.append(text[cursor:rel_start])
-    return all(_LIST_GLUE.match(piece) for piece in pieces)
+    # the party's head noun may stand before the pronoun: "the Finnish side, which signed"
+    return all(_LIST_GLUE.match(_HEAD_NOUN.sub(" ", piece)) for piece in pieces)
 
 
 def _inside_relative(trigger: Trigger, relatives: list[re.Match], party: PartyRef, clauses: _Clauses) -> bool:
@@ -545,12 +615,13 @@ def _distance(trigger: Trigger, party: PartyRef) -> int:
 # ------------------------------------------------------------------------------- sentences
 def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
                    intro: SentenceFacts | None = None,
-                   earlier: SentenceFacts | None = None) -> tuple[tuple[PartyRef, Trigger], ...]:
+                   earlier: SentenceFacts | None = None, topic: bool = False) -> tuple[tuple[PartyRef, Trigger], ...]:
     """(party, trigger) pairs one sentence states, before any date is attached.
 
     `previous` is the sentence before (its parties serve "the two leaders ..."), `earlier` the one
     before that ("Both capitals ..." when the sentence before names only one); `intro` is the
-    line introducing a list or table when `facts` is one of its items. A sentence that names no
+    line introducing a list or table when `facts` is one of its items; `topic` says that the
+    document's title is about agreements. A sentence that names no
     party and does not refer back to the parties of the sentence before states nothing, and is
     not searched for triggers at all.
     """
@@ -563,7 +634,8 @@ def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
     # The agreement may be named in the line introducing a list, or in the sentence before ("...
     # negotiating a security agreement. On Friday ... signed it").
     context = intro.text if is_item else (previous.text if previous is not None and previous.line_no == facts.line_no else "")
-    triggers = find_triggers(facts.text, context=context, table=facts.kind == "table_row")
+    table = facts.kind == "table_row" or (is_item and bool(_STATUS_ITEM.match(facts.text)))
+    triggers = find_triggers(facts.text, context=context, table=table, topic=topic)
     if anaphoric:
         first = next((t for t in triggers if not t.negated), None)
         return tuple((p, first) for p in _antecedents(facts, previous, earlier)) if first else ()
@@ -575,9 +647,52 @@ def sentence_pairs(facts: SentenceFacts, previous: SentenceFacts | None,
             trigger = replace(earlier, start=follow.start(), end=follow.end(), phrase=follow.group())
             return tuple((p, trigger) for p in eligible_parties(facts, [trigger]))
     parties = eligible_parties(facts, list(triggers))
-    if is_item and parties and not triggers:  # an item stating a negation ("not yet joined") states no status
+    if is_item and parties and not triggers:
+        # an item about another kind of document ("a convention on double taxation") or stating a
+        # refusal ("Hungary \u2013 no") does not take the introducing line's status
+        if _EXCLUDED_DOCUMENT.search(facts.text) or _ITEM_REFUSAL.search(facts.text):
+            return ()
         return tuple(_from_intro(intro, parties))
-    return tuple(assign(facts, list(triggers), parties))
+    pairs = _without_third_party_signings(facts, assign(facts, list(triggers), parties))
+    if is_item and triggers:
+        pairs += _from_intro(intro, _leading_ungoverned(facts, triggers, parties, pairs))
+    return tuple(pairs)
+
+
+_ITEM_REFUSAL = re.compile(r"\b(?:no|not|never|none|neither|nor|declined|refused|rejected|rejects|refuses|declines)\b",
+                           re.I)
+
+
+# A list item shaped like a table row: a short name, a dash or colon, then the status
+# ("Spain \u2013 signed, 27 May", "Poland: in negotiation").
+_STATUS_ITEM = re.compile(r"^[^\u2013\u2014:;,.]{2,40}?\s*(?:[\u2013\u2014:]|\s-)\s+(?:[\w-]+\s+){0,2}[\w-]+(?:[,;.]|\s*$)")
+
+
+_SIGNED_BY = re.compile(r"(?:\s+(?:in|at|on)\s+[^,;.]{1,40}?)?\s+by\b")
+_UKRAINE_NAMED = re.compile(r"\b(?:Ukrain\w*|Kyiv|Kiev|Zelensk\w*|Zełensk\w*|Selenskyj)\b")
+
+
+def _without_third_party_signings(facts: SentenceFacts, pairs: list) -> list:
+    """"The document, signed in Brussels by the EU's Josep Borrell and Moldovan Foreign Minister
+    Mihai Popșoi": two signatories, neither of them Ukraine, signed with each other."""
+    out = []
+    for party, trigger in pairs:
+        if trigger.end and _SIGNED_BY.match(facts.text, trigger.end) and not _UKRAINE_NAMED.search(facts.text):
+            agents = {p.code for p in facts.parties if p.start >= trigger.end}
+            if len(agents) >= 2 and "UA" not in agents:
+                continue
+        out.append((party, trigger))
+    return out
+
+
+def _leading_ungoverned(facts: SentenceFacts, triggers, parties: list[PartyRef], pairs) -> list[PartyRef]:
+    """Parties of an item named before the clause of its first status phrase and governed by none:
+    "3 April \u2013 Finland, in Kyiv; that evening ... began drafting an agreement with Portugal"
+    lists Finland under the introducing line's status."""
+    clauses = _clauses(facts.text)
+    first = clauses.id(triggers[0].start)
+    governed = {(p.start, p.end) for p, _ in pairs}
+    return [p for p in parties if (p.start, p.end) not in governed and clauses.id(p.start) < first]
 
 
 def _antecedents(facts: SentenceFacts, previous: SentenceFacts, earlier: SentenceFacts | None) -> list[PartyRef]:
@@ -601,13 +716,22 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
     datable = any(d.precision in ("day", "month") for d in facts.dates)
     inherited = () if datable else _inherited_dates(facts, previous, intro if is_item else None)
     out = []
+    respective = _respectively(facts, pairs) if datable else {}
     for party, trigger in pairs:
         if trigger.negated:
+            continue
+        if party.code in respective:
+            date = respective[party.code]
+            out.append(Commitment(party.code, trigger.status, date.date_start,
+                                  date.date_end if date.date_end != date.date_start else None, date.precision,
+                                  facts.sentence_no, facts.text, trigger.phrase))
             continue
         # A sentence whose only dates are years ("1 billion euros in military aid in 2024") still
         # continues the day of the sentence before, unless a year dates the act itself ("signed in 2023").
         own = datable or (bool(facts.dates) and (not inherited or _year_of_act(facts, trigger)))
         dates = facts.dates if own else inherited
+        if not own and trigger.status == "negotiating" and _PLANNED_SIGNING.search(trigger.phrase):
+            dates = ()  # "is expected to sign": a plan, not a continuation of the scene before
         date = (own and _date_of_party(facts, party, dates, trigger)) or _date_for(trigger, dates, declaration_date, own)
         out.append(Commitment(party.code, trigger.status,
                               date.date_start if date else None,
@@ -617,6 +741,31 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
     return out
 
 
+def _respectively(facts: SentenceFacts, pairs) -> dict[str, DatedSpan]:
+    """"Denmark and Finland signed in February and April respectively": the n-th party takes the
+    n-th date, when the sentence says "respectively" and the counts agree."""
+    if "respectively" not in facts.text.lower():
+        return {}
+    codes = list(dict.fromkeys(p.code for p, t in sorted(pairs, key=lambda pt: pt[0].start) if not t.negated))
+    dates = [d for d in facts.dates if d.precision in ("day", "month")]
+    if len(dates) == 1 and len(codes) == 2 and dates[0].precision == "month" and dates[0].date_end \
+            and " and " in facts.text[dates[0].start:dates[0].end]:
+        dates = _two_months(dates[0])  # "in February and April respectively"
+    return dict(zip(codes, dates)) if len(codes) == len(dates) > 1 else {}
+
+
+def _two_months(span: DatedSpan) -> list[DatedSpan]:
+    first_end = _month_end(span.date_start)
+    last_start = span.date_end.replace(day=1)
+    return [replace(span, date_end=first_end), replace(span, date_start=last_start)]
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+_PLANNED_SIGNING = re.compile(r"\b(?:sign|conclude|ink|seal|signed|concluded|inked|sealed)\b", re.I)
 _ACT_YEAR_REACH = 25  # characters after a trigger within which a year dates the act
 
 
@@ -684,6 +833,12 @@ def _date_of_party(facts: SentenceFacts, party: PartyRef, dates: tuple[DatedSpan
         return None
     end = _group_end(facts, party)
     following = [p.start for p in facts.parties if p.start >= end and p.code != party.code]
+    if trigger.end and trigger.start >= end:
+        # "approved on Wednesday and signed two days later": a date right after the act dates it
+        right_after = [d for d in dates if trigger.end <= d.start <= trigger.end + 4 and d.precision in ("day", "month")
+                       and d.start < min(following + [len(facts.text)])]
+        if right_after:
+            return right_after[0]
     limit = min(following + [end + _PARTY_DATE_REACH, len(facts.text)])
     mine = [d for d in dates if end <= d.start < limit and d.precision in ("day", "month")
             and not (trigger.status == "negotiating" and d.future)]
@@ -740,10 +895,18 @@ def supersede(rows: list[Commitment]) -> list[Commitment]:
     return sorted(kept, key=lambda r: (r.sentence_no, r.party, r.status))
 
 
+def _day_within(day: Commitment, month: Commitment) -> bool:
+    return (day.precision == "day" and month.precision == "month" and day.date_start is not None
+            and month.date_start <= day.date_start <= (month.date_end or month.date_start))
+
+
 def _better(new: Commitment, old: Commitment) -> bool:
-    """Prefer a dated row, then the earliest date the document gives for the event."""
+    """Prefer a dated row, then a day inside the other row's month ("in January" and "22 January"
+    are one event told twice), then the earliest date the document gives for the event."""
     if (new.date_start is None) != (old.date_start is None):
         return new.date_start is not None
+    if _day_within(new, old) or _day_within(old, new):
+        return _day_within(new, old)
     if new.date_start is not None and new.date_start != old.date_start:
         return new.date_start < old.date_start
     return False

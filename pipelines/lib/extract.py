@@ -193,7 +193,8 @@ def _claims(sentences: list[Sentence], pairs_by_sentence) -> list[Claim]:
 
 def _pairs(facts: list[cm.SentenceFacts]) -> list[tuple]:
     """(party, trigger) pairs of every sentence; dates do not change them, so they are found once."""
-    return [cm.sentence_pairs(f, previous, intro, earlier=facts[i - 2] if i >= 2 else None)
+    topic = cm.about_agreements(" ".join(f.text for f in facts if f.kind in ("title", "subtitle")))
+    return [cm.sentence_pairs(f, previous, intro, earlier=facts[i - 2] if i >= 2 else None, topic=topic)
             for i, (f, previous, intro) in enumerate(_walk(facts))]
 
 

@@ -250,6 +250,9 @@ def _surnames_that_are_country_names(text: str, country_of: dict[str, str], foun
             yield _Candidate(m.start(), m.end(), (surname,), True, None, None, False)
 
 
+_ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
+
+
 def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_name) -> _Candidate | None:
     word = run.group()
     if " " not in word and (word in STOPWORDS or word in TITLES or word in ORG_WORDS or word in country_of
@@ -269,8 +272,9 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
     words = [t[0] for t in tokens]
     start, end = tokens[0][1], tokens[-1][2]
     core = text[start:end]
-    if any(w in ORG_WORDS or w.isupper() and len(w) > 1 for w in words) or len(words[0]) < 2:
-        return None
+    if any(w in ORG_WORDS or w.isupper() and len(w) > 1 and not (i and _ROMAN.match(w)) for i, w in enumerate(words)) \
+            or len(words[0]) < 2:
+        return None  # a regnal number after a name is part of it ("King Felipe VI"), other capitals are not
     if is_country_name(core) or (len(words) == 1 and words[0] in country_of):
         return None
     if len(words) >= 2 and words[-1] in country_of and _common_word(text, words[0]):
@@ -316,6 +320,8 @@ def _first_name(text: str, run: re.Match, tokens: list, lead: list[str]) -> bool
     nxt = tokens[1][0]
     if nxt in TITLES or nxt in ORG_WORDS or nxt in STOPWORDS or nxt.isupper():
         return False
+    if (translit_key(tokens[0][0])[:1], translit_key(nxt)) in known_people():
+        return True  # a reviewed person ("Jordan Bardella's party")
     before = text[max(0, tokens[0][1] - 40):tokens[0][1]]
     titled = any(w in TITLES for w in lead) or bool(lower_title(before))
     return titled or bool(SPEECH_AFTER.match(text[run.end():run.end() + 40]))

@@ -79,6 +79,10 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
     if anchored and not news_dated:
         anchored += _yearless_after_background(exprs, max(day for _, day in anchored))
     hard = [day for e, day in anchored if not e.future] + _relation_dates(text, anchored)
+    counted = _after_the_declaration(text, events)
+    if counted and max(counted) > max(hard + weekday_days, default=dt.date.min):
+        # "Six weeks after the Group of Seven promised ...": the article's own time
+        return PublicationDate(max(counted), "counted_from_declaration")
     if weekday_days:
         day = max(weekday_days) + DAY
         floor = max(hard, default=day)
@@ -106,11 +110,27 @@ _STATED = re.compile(r"\b(?:compiled|published|written|updated|filed|posted|date
                      r"|\bas (?:of|at)\s*$", re.I)
 
 
+# A wire dateline: "LONDON, July 19 (Reuters) -", "KYIV, 1 March (AFP) -".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\u2019-]{1,40},\s+(?=\S[^()\n]{2,20}\((?:Reuters|AP|AFP|dpa|Bloomberg|UNIAN|Ukrinform|PAP)\))",
+                       re.M)
+
+
 def _stated(text: str, exprs: list[DateExpr]) -> dt.date | None:
-    """'This timeline was compiled on 15 July 2024', 'as of 1 May 2024': the text states its date."""
+    """'This timeline was compiled on 15 July 2024', 'as of 1 May 2024', a wire dateline: the text
+    states its date (a dateline's year is the latest year the text names)."""
     for expr in exprs:
         if expr.kind == "absolute" and _STATED.search(text, max(0, expr.char_start - 30), expr.char_start):
             return dt.date(expr.year, expr.month, expr.day)
+    for m in _DATELINE.finditer(text):
+        expr = next((e for e in exprs if e.char_start == m.end()), None)
+        if expr is not None and expr.kind == "absolute":
+            return dt.date(expr.year, expr.month, expr.day)
+        year = _current_year(exprs)
+        if expr is not None and expr.kind == "yearless" and year is not None:
+            try:
+                return dt.date(year, expr.month, expr.day)
+            except ValueError:
+                return None
     return None
 
 
@@ -221,6 +241,20 @@ def _relation_dates(text: str, anchored: list[tuple[DateExpr, dt.date]]) -> list
     return [d for d in out if d is not None]
 
 
+# "Six weeks after the Group of Seven promised Ukraine ...": a time counted from the declaration.
+_AFTER_DECLARATION = re.compile(
+    r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?) (?:after|since) (?:the )?(?:G7|G-7|Group of Seven|Joint Declaration|"
+    r"Vilnius (?:declaration|summit|pledge))\b", re.I)
+
+
+def _after_the_declaration(text: str, events: dict[tuple[str, str], dt.date]) -> list[dt.date]:
+    adopted = [day for (_, status), day in events.items() if status == "declaration_founder"]
+    if not adopted:
+        return []
+    out = [_shift(min(adopted), m.group("n"), m.group("u"), +1) for m in _AFTER_DECLARATION.finditer(text)]
+    return [d for d in out if d is not None]
+
+
 def _chained(exprs: list[DateExpr], anchor: dt.date) -> list[dt.date]:
     """Dates that follow from the anchor in text order: 'a day later', 'ten days before X'."""
     out = []
@@ -254,9 +288,11 @@ def _shift(day: dt.date, number: str, unit: str, sign: int) -> dt.date | None:
 
 
 def _past_weekday_after(exprs: list[DateExpr], latest: dt.date) -> dt.date:
-    """A past weekday the text mentions ('on Monday') that falls on or after the latest event."""
+    """A past weekday the text mentions ('on Monday') that falls on or after the latest event.
+    'Last Friday' does not move it: it names a day before the publication's week, which the day
+    after the latest event already has."""
     days = [latest + dt.timedelta(days=(e.weekday - latest.weekday()) % 7)
-            for e in exprs if e.kind == "weekday" and not e.future and e.qualifier != "next"]
+            for e in exprs if e.kind == "weekday" and not e.future and e.qualifier not in ("next", "last")]
     return max([latest] + days)
 
 

@@ -36,6 +36,10 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 _BULLET = re.compile(r"^(\s*)(?:[-*\u2022\u2023\u25aa\u25e6\u00b7\u2013\u2014\u2219]|\d{1,3}[.)]|[a-zA-Z][.)])\s+")
+# A chronology's entry: a date, then a dash or a colon ("12 January \u2013 ...", "Feb. 16, 2024: ...").
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_DATED_ENTRY = re.compile(r"^\s*(?:\d{1,2}\s+" + _MONTH + r"|" + _MONTH + r"\s+\d{1,2})(?:,?\s+\d{4})?"
+                          r"\s*(?:[\u2013\u2014:]|\s-)\s+\S")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+)")
@@ -70,6 +74,8 @@ def _line_spans(line: str, nth_line: int) -> tuple[str, list[tuple[int, int]]]:
     bullet = _BULLET.match(line)
     if bullet:
         return "list_item", _split_paragraph(line, bullet.end())
+    if _DATED_ENTRY.match(line):  # a chronology's entry keeps its date: it is part of the item
+        return "list_item", _split_paragraph(line, 0)
     if nth_line == 2 and _looks_like_heading(line):
         return "subtitle", [_trim(line, 0, len(line))]
     if _looks_like_heading(line) and len(line.split()) <= 8:

@@ -395,3 +395,79 @@ def test_a_plural_anaphor_reaches_back_when_the_sentence_before_names_one_party(
     got = pairs("Finland and Sweden are negotiating security agreements. Norway is drafting one.\n"
                 "Both countries joined the G7 declaration in July 2023.")
     assert ("NO", "declaration_joined") in got and ("FI", "declaration_joined") not in got
+
+
+def test_a_chronology_takes_the_status_its_introduction_gives():
+    got = commitments("Unless an entry says otherwise, it marks the signing of a bilateral security agreement.\n\n"
+                      "12 January \u2013 United Kingdom signs the first agreement, in Kyiv.\n"
+                      "23 February \u2014 Denmark, in Lviv.\n"
+                      "19 February: Japan and Ukraine sign a convention on the avoidance of double taxation.\n"
+                      "3 April \u2013 Finland, in Kyiv; that evening Portugal began drafting an agreement.\n"
+                      "12 August 2023 \u2013 Greece becomes the 14th country to back the declaration.")
+    assert set(got) == {("GB", "signed"), ("DK", "signed"), ("FI", "signed"), ("PT", "negotiating"), ("GR", "supporter")}
+    assert got[("DK", "signed")]["date_start"] == dt.date(2024, 2, 23)
+
+
+def test_list_items_shaped_like_table_rows():
+    got = commitments("Where the capitals stand:\n\n\u2022 Spain \u2013 signed, 27 May\n\u2022 Poland \u2013 in negotiation\n"
+                      "\u2022 Hungary \u2013 no\n")
+    assert set(got) == {("ES", "signed"), ("PL", "negotiating")}
+
+
+def test_a_day_inside_the_month_given_elsewhere_dates_the_event():
+    got = commitments("22 January \u2013 Poland joins the Joint Declaration.\n\nWarsaw joined the declaration in January.")
+    assert got[("PL", "declaration_joined")]["date_start"] == dt.date(2024, 1, 22)
+
+
+def test_the_two_governments_after_a_semicolon_continue_the_party():
+    got = pairs("Poland joins the Joint Declaration; the two governments agree to start work on a bilateral agreement.")
+    assert got == {("PL", "declaration_joined"), ("PL", "negotiating")}
+
+
+def test_a_date_right_after_the_act_and_dates_taken_respectively():
+    got = commitments("An agreement with Iceland was approved on Wednesday and signed two days later.")
+    assert got[("IS", "signed")]["date_start"] == dt.date(2024, 6, 21)
+    got = commitments("Denmark and Finland signed their security agreements in February and April respectively.")
+    assert got[("DK", "signed")]["date_end"] == dt.date(2024, 2, 29)
+    assert got[("FI", "signed")]["date_start"] == dt.date(2024, 4, 1)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Kallas said that Tallinn's agreement was practically ready.", {("EE", "negotiating")}),
+    ("Vilnius is in the final stage of talks on its security agreement.", {("LT", "negotiating")}),
+    ("Washington was the first to open talks, on August 2.", {("US", "negotiating")}),
+    ("The Polish text is modelled on the British agreement, which Rishi Sunak signed on 12 January.",
+     {("GB", "signed")}),
+    ("Slovakia's parliament rejected a motion urging the government to sign up to the declaration.", set()),
+    ("Armenia and Azerbaijan are still negotiating a peace treaty.", set()),
+    ("Czech Prime Minister Petr Fiala signed the security agreement at Blenheim Palace near Oxford, England, at a "
+     "summit hosted by British Prime Minister Keir Starmer.", {("CZ", "signed")}),
+    ("The document, signed in Brussels by EU foreign policy chief Josep Borrell and Moldovan Foreign Minister "
+     "Mihai Popșoi, covers cyber defence.", set()),
+    ("Ukraine now has seven bilateral security agreements under the framework that the G7 and the European "
+     "Union launched.", set()),
+    ("Ihor Zhovkva said the American and Japanese texts were finished and would be signed at the G7 summit.",
+     {("US", "negotiating"), ("JP", "negotiating")}),
+])
+def test_rules_from_the_seventh_and_eighth_blind_batches(sentence, expected):
+    assert pairs(sentence) == expected
+
+
+def test_support_for_it_needs_the_declaration_nearby():
+    assert pairs("Latvia decided to join the declaration. The Estonian government declared its support for it.") \
+        >= {("EE", "supporter")}
+    assert pairs("Moldova and the EU signed a defence partnership. The Estonian government welcomed it.") == set()
+
+
+def test_a_planned_signing_does_not_inherit_the_day_before():
+    got = commitments("The EU commitments were signed in Brussels on 27 June. Romania is expected to sign its own "
+                      "agreement at the Washington summit.")
+    assert got[("RO", "negotiating")]["date_start"] is None
+
+
+def test_a_bare_signing_counts_when_the_title_is_about_agreements():
+    text = "Security agreements: who signed\nBelgium and Portugal, which signed on the same day, are missing."
+    raw = RawDocument("t.txt", "0" * 64, text, "utf-8", len(text), Sidecar(published=PUB))
+    assert {(c["country_iso2"], c["status"]) for c in extract_document(raw).commitments} == {
+        ("BE", "signed"), ("PT", "signed")}
+    assert pairs("Belgium and Portugal, which signed on the same day, are missing.") == set()

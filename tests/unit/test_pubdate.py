@@ -70,3 +70,21 @@ def test_a_relative_day_of_an_event_the_text_dates_elsewhere():
             "Bulgaria   joined      22 Aug 2023\n"
             "Greece     joined      20 Aug 2023\n")
     assert published(body) == (dt.date(2023, 8, 23), "relative_day_of_dated_event")
+
+
+def test_a_wire_dateline_states_the_date():
+    body = ("LONDON, July 19 (Reuters) - The Czech Republic signed a security agreement on Thursday.\n"
+            "Aid in 2024 will match last year's.\n")
+    assert published(body) == (dt.date(2024, 7, 19), "stated_in_text")
+
+
+def test_last_weekday_does_not_move_the_publication_past_the_latest_event():
+    body = ("The latest agreement, Poland's, was signed in Warsaw on 8 July 2024.\n"
+            "Keir Starmer took office last Friday.\n")
+    assert published(body)[0] == dt.date(2024, 7, 9)
+
+
+def test_weeks_counted_from_the_declaration():
+    body = ("Six weeks after the Group of Seven promised Ukraine security commitments, more countries join.\n"
+            "Latvia decided on August 8 to join the declaration.\n")
+    assert published(body) == (dt.date(2023, 8, 23), "counted_from_declaration")
