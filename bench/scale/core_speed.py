@@ -1,0 +1,43 @@
+"""Extraction core speed on the first N documents of the benchmark corpus, one core, best of R.
+
+A quick A/B companion to `run.py`: run it from two checkouts back to back to compare rule
+changes (`PYTHONPATH=<checkout> python bench/scale/core_speed.py`). The corpus is the one
+`run.py` writes ($TMPDIR/guarantees-bench-corpus/seed7); write it first with `make bench`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from pipelines.lib.documents import read_document
+from pipelines.lib.extract import extract_document, warm_up
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path,
+                        default=Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "guarantees-bench-corpus" / "seed7")
+    parser.add_argument("--docs", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    names = sorted(p.name for p in args.corpus.glob("doc_*.txt"))[:args.docs]
+    if not names:
+        raise SystemExit(f"no documents in {args.corpus}: run `make bench` once to write the corpus")
+    docs = [read_document(args.corpus, name) for name in names]
+    megabytes = sum(len(d.text.encode()) for d in docs) / 1e6
+    warm_up()
+    best = float("inf")
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        for doc in docs:
+            extract_document(doc)
+        best = min(best, time.perf_counter() - start)
+    print(f"{len(docs)} documents: {len(docs) / best:.0f} docs/s, {megabytes / best:.2f} MB/s, "
+          f"{best / len(docs) * 1000:.1f} ms a document (best of {args.repeat})")
+
+
+if __name__ == "__main__":
+    main()
