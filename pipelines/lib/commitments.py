@@ -732,6 +732,8 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
         dates = facts.dates if own else inherited
         if not own and trigger.status == "negotiating" and _PLANNED_SIGNING.search(trigger.phrase):
             dates = ()  # "is expected to sign": a plan, not a continuation of the scene before
+        if trigger.end and _UKRAINE_SUBJECT.search(facts.text, 0, trigger.start) and _COUNT_INCLUDES.search(facts.text):
+            dates = ()  # "Ukraine has signed 20 agreements since January, the EU's included": a count, no one's date
         date = (own and _date_of_party(facts, party, dates, trigger)) or _date_for(trigger, dates, declaration_date, own)
         out.append(Commitment(party.code, trigger.status,
                               date.date_start if date else None,
@@ -765,6 +767,7 @@ def _month_end(day: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
+_UKRAINE_SUBJECT = re.compile(r"\b(?:Ukraine|Kyiv|Kiev)\s+(?:(?:now|already|so far)\s+)?(?:(?:has|have|had)\s+)?$")
 _PLANNED_SIGNING = re.compile(r"\b(?:sign|conclude|ink|seal|signed|concluded|inked|sealed)\b", re.I)
 _ACT_YEAR_REACH = 25  # characters after a trigger within which a year dates the act
 

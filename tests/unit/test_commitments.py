@@ -471,3 +471,8 @@ def test_a_bare_signing_counts_when_the_title_is_about_agreements():
     assert {(c["country_iso2"], c["status"]) for c in extract_document(raw).commitments} == {
         ("BE", "signed"), ("PT", "signed")}
     assert pairs("Belgium and Portugal, which signed on the same day, are missing.") == set()
+
+
+def test_a_party_included_in_ukraines_count_takes_no_date():
+    got = commitments("Ukraine has signed more than 20 such agreements since January, the European Union's included.")
+    assert got[("EU", "signed")]["date_start"] is None
