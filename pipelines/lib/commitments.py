@@ -145,7 +145,10 @@ _TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, t, re.compile(p, re.
      r"talks (?:are|were) (?:continuing|ongoing|under way)|"
      # "in the final stage of talks", "the agreement was practically ready"
      r"(?:final|last|advanced|late) (?:stage|phase|round)s? of (?:the )?(?:talks|negotiations)|"
-     r"(?:practically|almost|nearly|virtually) ready|ready for signature|ready to be signed)\b"),
+     r"(?:practically|almost|nearly|virtually) ready|ready for signature|ready to be signed|"
+     # "agreed the final text of the Latvian agreement", "is also working with us on a text"
+     r"agreed (?:on )?the (?:final )?text|finali[sz]ed the text|finishing touches|"
+     r"work(?:ing|s)? (?:with [\w ]{1,20}? )?on (?:a|an|the|its|their) (?:[\w-]+ )?(?:text|agreement|document|deal))\b"),
 ]]
 # A table row's status column may hold a bare word ("Joined", "Supporter", "Founder").
 _TABLE_TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [(s, f, "any", re.compile(p, re.I)) for s, f, p in [
@@ -293,7 +296,8 @@ _TRIGGER_WORDS: list[tuple[str, ...]] = [
     ("agreement", "pacts", "deals", "country", "partner", "state", "nation", "leader", "member", "ally", "kind",
      "such"),
     (" with", " between"),
-    ("talks", "negotiat", "work", "draft", "prepar", "close to", "under", "progress", "agreement", "start", "ready"),
+    ("talks", "negotiat", "work", "draft", "prepar", "close to", "under", "progress", "agreement", "start", "ready",
+     "text", "finishing"),
 ]
 _TABLE_TRIGGER_WORDS: list[tuple[str, ...]] = [("found",), ("joined", "acceded", "signatory"), ("support",)]
 assert len(_TRIGGER_WORDS) == len(_TRIGGERS) and len(_TABLE_TRIGGER_WORDS) == len(_TABLE_TRIGGERS)
@@ -732,6 +736,8 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
         dates = facts.dates if own else inherited
         if not own and trigger.status == "negotiating" and _PLANNED_SIGNING.search(trigger.phrase):
             dates = ()  # "is expected to sign": a plan, not a continuation of the scene before
+        if own and datable and trigger.end and _year_of_act(facts, trigger) and not _dated_in_clause(facts, trigger):
+            dates = ()  # "signed up to the declaration in 2023 but ... elections in April": a year dates the act
         if trigger.end and _UKRAINE_SUBJECT.search(facts.text, 0, trigger.start) and _COUNT_INCLUDES.search(facts.text):
             dates = ()  # "Ukraine has signed 20 agreements since January, the EU's included": a count, no one's date
         date = (own and _date_of_party(facts, party, dates, trigger)) or _date_for(trigger, dates, declaration_date, own)
@@ -770,6 +776,11 @@ def _month_end(day: dt.date) -> dt.date:
 _UKRAINE_SUBJECT = re.compile(r"\b(?:Ukraine|Kyiv|Kiev)\s+(?:(?:now|already|so far)\s+)?(?:(?:has|have|had)\s+)?$")
 _PLANNED_SIGNING = re.compile(r"\b(?:sign|conclude|ink|seal|signed|concluded|inked|sealed)\b", re.I)
 _ACT_YEAR_REACH = 25  # characters after a trigger within which a year dates the act
+
+
+def _dated_in_clause(facts: SentenceFacts, trigger: Trigger) -> bool:
+    clauses = _clauses(facts.text)
+    return any(d.precision in ("day", "month") and clauses.id(d.start) == clauses.id(trigger.start) for d in facts.dates)
 
 
 def _year_of_act(facts: SentenceFacts, trigger: Trigger) -> bool:

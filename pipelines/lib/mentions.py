@@ -169,7 +169,13 @@ def _word_bounded(text: str, start: int, end: int, entry: _Entry) -> bool:
     return True
 
 
+# "Bank of Cyprus", "Air Serbia", "National Bank of Poland": a company or institution's name.
+_COMPANY_BEFORE = re.compile(r"\b(?:Bank|Banca|Banka) of\s+$|\bAir\s+$")
+
+
 def _counts_in_context(text: str, start: int, end: int, entry: _Entry) -> bool:
+    if entry.method == "name" and _COMPANY_BEFORE.search(text, max(0, start - 20), start):
+        return False
     if entry.method == "seat":  # "the Kremlin said", "a signal to the Kremlin": the government, unless a place
         return not _SEAT_AS_PLACE.search(text, max(0, start - 25), start)
     if entry.method == "capital":

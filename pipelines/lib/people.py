@@ -36,7 +36,8 @@ King Queen Prince Princess Pope Taoiseach Governor Senator Ambassador Gen Admira
 Chairman Chair Chairwoman Head Dr Mr Mrs Ms Sir Dame Lord Lady Commissioner Representative High Foreign Defence
 Defense Deputy Acting Former Emir Sultan Crown Sheikh Presidents Leader Envoy Adviser Advisor Spokesman Spokeswoman
 Spokesperson Minister-President Marshal Lieutenant Colonel Major Captain Archbishop Patriarch Cardinal Justice
-Interior Finance Economy Economic National Security Affairs Chiefs Staff Presidential Federal""".split()) | FOREIGN_TITLES
+Interior Finance Economy Economic National Security Affairs Chiefs Staff Presidential Federal State""".split()) \
+    | FOREIGN_TITLES
 # Titles that make the next capitalised word a person's name ("President Zelensky", "Chancellor Scholz").
 PERSON_TITLES = frozenset("""President Minister Ministers Chancellor Premier Secretary General Secretary-General King Queen
 Prince Princess Pope Taoiseach Governor Senator Ambassador Gen Admiral Commander Mayor Speaker Chairman Chair
@@ -253,6 +254,9 @@ def _surnames_that_are_country_names(text: str, country_of: dict[str, str], foun
 _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
 
 
+_OF_STATE = re.compile(r"\b(Secretary|Minister|Head|Chief) of\s+$")
+
+
 def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_name) -> _Candidate | None:
     word = run.group()
     if " " not in word and (word in STOPWORDS or word in TITLES or word in ORG_WORDS or word in country_of
@@ -279,6 +283,9 @@ def _from_run(text: str, run: re.Match, country_of: dict[str, str], is_country_n
         return None
     if len(words) >= 2 and words[-1] in country_of and _common_word(text, words[0]):
         return None  # "Strong Poland, strong Ukraine": a word the text also writes in lower case
+    of_state = _OF_STATE.search(text, max(0, run.start() - 30), run.start()) if lead == ["State"] else None
+    if of_state:
+        lead = [of_state.group(1)]  # "Secretary of State Antony Blinken": the title spans two runs
     if any(w in ORG_WORDS for w in lead) and (not lead or lead[-1] not in PERSON_TITLES):
         return None  # "Joint Security Commitments": a name of a document or body, not a person
     titles = [w for w in lead if w in PERSON_TITLES]

@@ -59,13 +59,38 @@ def known_events() -> dict[tuple[str, str], dt.date]:
 
 
 _RELATION_BEFORE_DATE = re.compile(
-    r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?|years?) (?:earlier|before|ago|previously),?\s+(?:on\s+)?$", re.I)
+    r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?|years?) (?:earlier|before|ago|previously),?\s+(?:on\s+)?$"
+    # "On Tuesday, thirteen days after hosting the summit in Tirana on 28 February"
+    r"|\b(?P<n2>\w+) (?P<u2>days?|weeks?) after\b[^.;]{0,80}?\bon\s+$", re.I)
 _RELATION_AFTER_DATE = re.compile(
     r"^[^.;]{0,100}?,\s+(?P<n>\w+) (?P<u>days?|weeks?) (?P<dir>before|after) (?!it\b|that\b|this\b|then\b)[A-Za-z]", re.I)
 
 
 def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
                     events: dict[tuple[str, str], dt.date] | None = None) -> PublicationDate:
+    found = _infer(text, exprs, claims, events)
+    weekday = _todays_weekday(text, exprs)
+    if found.date is None or weekday is None or found.method in ("stated_in_text", "relative_day_of_dated_event"):
+        return found
+    # "spoke to us in Kyiv today, Wednesday": the first such weekday on or after what the events give
+    return PublicationDate(found.date + dt.timedelta(days=(weekday - found.date.weekday()) % 7),
+                           found.method + "_on_todays_weekday")
+
+
+_TODAY_IS = re.compile(r"^\s*,\s*$")
+
+
+def _todays_weekday(text: str, exprs: list[DateExpr]) -> int | None:
+    """The weekday the text gives for 'today' ("today, Wednesday,"), if any."""
+    for today, other in zip(exprs, exprs[1:]):
+        if (today.kind == "relative_day" and today.offset_days == 0 and other.kind == "weekday"
+                and other.qualifier is None and _TODAY_IS.match(text[today.char_end:other.char_start])):
+            return other.weekday
+    return None
+
+
+def _infer(text: str, exprs: list[DateExpr], claims: list[Claim],
+           events: dict[tuple[str, str], dt.date] | None) -> PublicationDate:
     events = (known_events() if events is None else events) | _text_events(exprs, claims)
     stated = _stated(text, exprs)
     if stated is not None:
@@ -78,7 +103,7 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
     anchored += [(e, dt.date(e.year, e.month, e.day)) for e in exprs if e.kind == "absolute"]
     if anchored and not news_dated:
         anchored += _yearless_after_background(exprs, max(day for _, day in anchored))
-    hard = [day for e, day in anchored if not e.future] + _relation_dates(text, anchored)
+    hard = [day for e, day in anchored if not e.future] + _relation_dates(text, anchored + _in_year_of(exprs, anchored))
     counted = _after_the_declaration(text, events)
     if counted and max(counted) > max(hard + weekday_days, default=dt.date.min):
         # "Six weeks after the Group of Seven promised ...": the article's own time
@@ -231,9 +256,9 @@ def _relation_dates(text: str, anchored: list[tuple[DateExpr, dt.date]]) -> list
     the trip (January 22)."""
     out = []
     for expr, day in anchored:
-        before = _RELATION_BEFORE_DATE.search(text[max(0, expr.char_start - 60):expr.char_start])
+        before = _RELATION_BEFORE_DATE.search(text[max(0, expr.char_start - 120):expr.char_start])
         if before:
-            out.append(_shift(day, before.group("n"), before.group("u"), +1))
+            out.append(_shift(day, before.group("n") or before.group("n2"), before.group("u") or before.group("u2"), +1))
         after = _RELATION_AFTER_DATE.match(text[expr.char_end:expr.char_end + 160])
         if after:
             sign = +1 if after.group("dir").lower() == "before" else -1
@@ -253,6 +278,22 @@ def _after_the_declaration(text: str, events: dict[tuple[str, str], dt.date]) ->
         return []
     out = [_shift(min(adopted), m.group("n"), m.group("u"), +1) for m in _AFTER_DECLARATION.finditer(text)]
     return [d for d in out if d is not None]
+
+
+def _in_year_of(exprs: list[DateExpr], anchored: list[tuple[DateExpr, dt.date]]) -> list[tuple[DateExpr, dt.date]]:
+    """Yearless dates in the year of the latest anchored one, for relations ("thirteen days after
+    hosting the summit on 28 February")."""
+    if not anchored:
+        return []
+    year = max(day for _, day in anchored).year
+    out = []
+    for expr in exprs:
+        if expr.kind == "yearless" and not expr.future and expr.year_offset is None and expr.day:
+            try:
+                out.append((expr, dt.date(year, expr.month, expr.day)))
+            except ValueError:
+                pass
+    return out
 
 
 def _chained(exprs: list[DateExpr], anchor: dt.date) -> list[dt.date]:

@@ -476,3 +476,18 @@ def test_a_bare_signing_counts_when_the_title_is_about_agreements():
 def test_a_party_included_in_ukraines_count_takes_no_date():
     got = commitments("Ukraine has signed more than 20 such agreements since January, the European Union's included.")
     assert got[("EU", "signed")]["date_start"] is None
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("We agreed the final text of the Latvian agreement with President Edgars Rinkēvičs.", {("LV", "negotiating")}),
+    ("Japan is also working with us on a text, but the drafting is at an earlier stage.", {("JP", "negotiating")}),
+    ("Poland says it is putting the finishing touches to its text.", {("PL", "negotiating")}),
+])
+def test_rules_from_the_ninth_blind_batch(sentence, expected):
+    assert pairs(sentence) == expected
+
+
+def test_a_year_next_to_the_act_keeps_another_clauses_month_away():
+    got = commitments("North Macedonia signed up to the declaration in 2023 but is now absorbed by elections in "
+                      "April and May.")
+    assert got[("MK", "declaration_joined")]["date_start"] is None

@@ -83,3 +83,7 @@ def test_a_capital_as_subject_of_a_relative_clause():
 def test_a_language_compound_is_not_a_country():
     assert codes("the English-language service of the government") == []
     assert [c for _, c, _ in codes("Russian-speaking residents and Russian troops")] == ["RU"]
+
+
+def test_a_country_inside_a_company_name_is_not_a_mention():
+    assert codes("a loan from Bank of Cyprus and flights by Air Serbia") == []

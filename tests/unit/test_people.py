@@ -97,3 +97,8 @@ def test_a_regnal_number_is_part_of_the_name():
 def test_a_reviewed_person_whose_first_name_is_a_country():
     got = people("A government led by Bardella would differ, after Jordan Bardella's party won the vote.")
     assert got["Jordan Bardella"].n_mentions == 2
+
+
+def test_secretary_of_state_is_a_title():
+    got = people("Earlier today I spoke with Secretary of State Antony Blinken.")
+    assert got["Antony Blinken"].role == "Secretary"

@@ -88,3 +88,15 @@ def test_weeks_counted_from_the_declaration():
     body = ("Six weeks after the Group of Seven promised Ukraine security commitments, more countries join.\n"
             "Latvia decided on August 8 to join the declaration.\n")
     assert published(body) == (dt.date(2023, 8, 23), "counted_from_declaration")
+
+
+def test_today_with_its_weekday_moves_to_that_weekday():
+    body = ("The minister spoke to us today, Wednesday.\n"
+            "On Friday, 31 May, Sweden signed its security agreement in Stockholm.\n")
+    assert published(body)[0] == dt.date(2024, 6, 5)
+
+
+def test_days_counted_after_a_yearless_date():
+    body = ("Italy signed its security agreement in Kyiv on 24 February.\n"
+            "On Tuesday, thirteen days after hosting a summit in Tirana on 28 February, Albania opened talks.\n")
+    assert published(body)[0] == dt.date(2024, 3, 13)
