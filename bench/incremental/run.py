@@ -29,9 +29,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
+sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
 from generate import write_corpus  # noqa: E402
+from pipeline_run import run_publish  # noqa: E402
 
 
 class Bench:
@@ -41,40 +42,11 @@ class Bench:
         from pipelines.definitions import defs
 
         self.work = work
-        self.dg = dg
         self.instance = dg.DagsterInstance.get()
         self.job = defs.resolve_job_def("publish_job")
 
     def run(self, seeds: Path, outputs: Path) -> dict:
-        from pipelines.resources import FrameIOManager, GuaranteesSettings
-
-        start = time.perf_counter()
-        result = self.job.execute_in_process(
-            instance=self.instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-            resources={"settings": GuaranteesSettings(seeds_dir=str(seeds), outputs_dir=str(outputs)),
-                       "io_manager": FrameIOManager(outputs_dir=str(outputs))})
-        seconds = time.perf_counter() - start
-        if not result.success:
-            raise SystemExit(f"run {result.run_id} failed")
-        (documents,) = [m for m in result.asset_materializations_for_node("extracted_tables")
-                        if m.asset_key.path == ["documents"]]
-        meta = documents.metadata
-        return {"seconds": seconds, "processed": meta["documents_processed"].value,
-                "reused": meta["documents_reused"].value, "extract_step": meta["seconds"].value,
-                "steps": self.step_seconds(result.run_id)}
-
-    def step_seconds(self, run_id: str) -> dict[str, float]:
-        starts, out = {}, {}
-        for entry in self.instance.all_logs(run_id):
-            event = entry.dagster_event
-            if event is None:
-                continue
-            if event.event_type_value == "STEP_START":
-                starts[event.step_key] = entry.timestamp
-            elif event.event_type_value == "STEP_SUCCESS":
-                out[event.step_key] = entry.timestamp - starts[event.step_key]
-        return out
+        return run_publish(self.job, self.instance, seeds, outputs)
 
 
 def cli_run(seeds: Path, outputs: Path, home: Path) -> float:

@@ -39,9 +39,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(REPO), str(HERE)]
+sys.path[:0] = [str(REPO), str(HERE), str(HERE.parent)]
 
 from corpus import file_name, write_corpus  # noqa: E402
+from pipeline_run import run_publish  # noqa: E402
 
 DEFAULT_CORPUS = Path(tempfile.gettempdir()) / "guarantees-bench-corpus"
 SEED = 7
@@ -103,40 +104,13 @@ def _pipeline_runner(outputs_base: Path, workers: int):
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.resources import FrameIOManager, GuaranteesSettings
 
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def("publish_job")
 
     def run(seeds: Path, outputs: Path) -> dict:
-        start = time.perf_counter()
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-            resources={"settings": GuaranteesSettings(seeds_dir=str(seeds), outputs_dir=str(outputs),
-                                                      extract_workers=workers),
-                       "io_manager": FrameIOManager(outputs_dir=str(outputs))})
-        seconds = time.perf_counter() - start
-        if not result.success:
-            raise SystemExit(f"pipeline run {result.run_id} on {seeds} failed")
-        (documents,) = [m for m in result.asset_materializations_for_node("extracted_tables")
-                        if m.asset_key.path == ["documents"]]
-        return {"seconds": seconds, "processed": documents.metadata["documents_processed"].value,
-                "reused": documents.metadata["documents_reused"].value, "steps": _steps(instance, result.run_id)}
+        return run_publish(job, instance, seeds, outputs, workers=workers)
     return run
-
-
-def _steps(instance, run_id: str) -> dict[str, float]:
-    starts, out = {}, {}
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            starts[event.step_key] = entry.timestamp
-        elif event.event_type_value == "STEP_SUCCESS":
-            out[event.step_key] = round(entry.timestamp - starts[event.step_key], 3)
-    return out
 
 
 def measure_pipeline(folder: Path, workers: int, work: Path, rounds: int = 0, **_) -> dict:

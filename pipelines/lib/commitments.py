@@ -21,6 +21,7 @@ any one document:
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
@@ -334,7 +335,7 @@ def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_wor
         for m in pattern.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            if status == "signed" and _UKRAINE_COUNT.match(m.group()) and _UKRAINE_BEFORE.search(text, 0, m.start()) \
+            if status == "signed" and _UKRAINE_COUNT.match(m.group()) and _UKRAINE_SUBJECT.search(text, 0, m.start()) \
                     and not _COUNT_INCLUDES.search(text):
                 continue  # "Ukraine now has seven agreements": Ukraine's count, not a partner's signing
             if family == "agreement" and not (table or _agreement_context(text, m.start(), m.end(), clauses, context)
@@ -355,7 +356,8 @@ def scan_triggers(text: str, context: str = "", table: bool = False, skip_by_wor
 
 _UKRAINE_COUNT = re.compile(r"(?:now )?ha(?:s|ve)\b", re.I)
 _COUNT_INCLUDES = re.compile(r"\b(?:included|including|among them|among which)\b", re.I)
-_UKRAINE_BEFORE = re.compile(r"\b(?:Ukraine|Kyiv|Kiev)\s+(?:(?:now|already|so far)\s+)?$")
+# "Ukraine (now) has ...": Ukraine as the subject right before the act.
+_UKRAINE_SUBJECT = re.compile(r"\b(?:Ukraine|Kyiv|Kiev)\s+(?:(?:now|already|so far)\s+)?(?:(?:has|have|had)\s+)?$")
 _DECLARATION_WORD = re.compile(r"\b(?:declaration|framework|initiative|guarantees|G7|G-7|Group of Seven)\b", re.I)
 _SUPPORT_OBJECT = re.compile(r"^\s+(?:for|to)\s+([^.;]{0,80})", re.I)
 
@@ -492,16 +494,13 @@ def assign(facts: SentenceFacts, triggers: list[Trigger], parties: list[PartyRef
 
 # "...drafting the Portuguese text; on Tuesday night it was signed": a clause whose subject is "it"
 # or "the text" and whose verb is the trigger, in the passive, continues the clause before it.
+_CLAUSE_TIME = r"(?:(?:on|by|in|at|later|then|the same|that|this)\b[^,;]{0,30}?,?\s+)?"  # "on Tuesday night"
 _PASSIVE_IT = re.compile(
-    r"(?:(?:on|by|in|at|later|then|the same|that|this)\b[^,;]{0,30}?,?\s+)?(?:it|the (?:text|agreement|document|deal|pact))"
-    r"\s+(?:was|were|has been|had been|is)\s+(?:\w+ly\s+)?", re.I)
-
-
+    _CLAUSE_TIME + r"(?:it|the (?:text|agreement|document|deal|pact))\s+(?:was|were|has been|had been|is)\s+(?:\w+ly\s+)?",
+    re.I)
 # "Poland joins the declaration; the two governments agree to start work on an agreement".
 _BOTH_SIDES = re.compile(
-    r"(?:(?:on|by|in|at|later|then|the same|that|this)\b[^,;]{0,30}?,?\s+)?"
-    r"(?:the two (?:governments|sides|countries|leaders|capitals)|both (?:governments|sides|countries|leaders|capitals))"
-    r"\s+(?:[\w-]+\s+){0,4}", re.I)
+    _CLAUSE_TIME + r"(?:the two|both) (?:governments|sides|countries|leaders|capitals)\s+(?:[\w-]+\s+){0,4}", re.I)
 
 
 def _passive_it_pairs(text: str, triggers: list[Trigger], parties: list[PartyRef], clauses: _Clauses,
@@ -724,29 +723,36 @@ def commitments_from_pairs(facts: SentenceFacts, pairs, previous: SentenceFacts 
     for party, trigger in pairs:
         if trigger.negated:
             continue
-        if party.code in respective:
-            date = respective[party.code]
-            out.append(Commitment(party.code, trigger.status, date.date_start,
-                                  date.date_end if date.date_end != date.date_start else None, date.precision,
-                                  facts.sentence_no, facts.text, trigger.phrase))
-            continue
-        # A sentence whose only dates are years ("1 billion euros in military aid in 2024") still
-        # continues the day of the sentence before, unless a year dates the act itself ("signed in 2023").
-        own = datable or (bool(facts.dates) and (not inherited or _year_of_act(facts, trigger)))
-        dates = facts.dates if own else inherited
-        if not own and trigger.status == "negotiating" and _PLANNED_SIGNING.search(trigger.phrase):
-            dates = ()  # "is expected to sign": a plan, not a continuation of the scene before
-        if own and datable and trigger.end and _year_of_act(facts, trigger) and not _dated_in_clause(facts, trigger):
-            dates = ()  # "signed up to the declaration in 2023 but ... elections in April": a year dates the act
-        if trigger.end and _UKRAINE_SUBJECT.search(facts.text, 0, trigger.start) and _COUNT_INCLUDES.search(facts.text):
-            dates = ()  # "Ukraine has signed 20 agreements since January, the EU's included": a count, no one's date
-        date = (own and _date_of_party(facts, party, dates, trigger)) or _date_for(trigger, dates, declaration_date, own)
+        date = respective.get(party.code) or _date_of(facts, party, trigger, inherited, datable, declaration_date)
         out.append(Commitment(party.code, trigger.status,
                               date.date_start if date else None,
                               date.date_end if date and date.date_end != date.date_start else None,
                               date.precision if date else None,
                               facts.sentence_no, facts.text, trigger.phrase))
     return out
+
+
+def _date_of(facts: SentenceFacts, party: PartyRef, trigger: Trigger, inherited: tuple[DatedSpan, ...],
+             datable: bool, declaration_date: DatedSpan | None) -> DatedSpan | None:
+    # A sentence whose only dates are years ("1 billion euros in military aid in 2024") still
+    # continues the day of the sentence before, unless a year dates the act itself ("signed in 2023").
+    own = datable or (bool(facts.dates) and (not inherited or _year_of_act(facts, trigger)))
+    dates = _usable_dates(facts, trigger, own, datable, inherited)
+    return (own and _date_of_party(facts, party, dates, trigger)) or _date_for(trigger, dates, declaration_date, own)
+
+
+def _usable_dates(facts: SentenceFacts, trigger: Trigger, own: bool, datable: bool,
+                  inherited: tuple[DatedSpan, ...]) -> tuple[DatedSpan, ...]:
+    """The dates that may date this act: the sentence's own or the scene's, minus those that cannot."""
+    if trigger.end and _UKRAINE_SUBJECT.search(facts.text, 0, trigger.start) and _COUNT_INCLUDES.search(facts.text):
+        return ()  # "Ukraine has signed 20 agreements since January, the EU's included": a count, no one's date
+    if not own:
+        if trigger.status == "negotiating" and _PLANNED_SIGNING.search(trigger.phrase):
+            return ()  # "is expected to sign": a plan, not a continuation of the scene before
+        return inherited
+    if datable and trigger.end and _year_of_act(facts, trigger) and not _dated_in_clause(facts, trigger):
+        return ()  # "signed up to the declaration in 2023 but ... elections in April": a year dates the act
+    return facts.dates
 
 
 def _respectively(facts: SentenceFacts, pairs) -> dict[str, DatedSpan]:
@@ -763,17 +769,11 @@ def _respectively(facts: SentenceFacts, pairs) -> dict[str, DatedSpan]:
 
 
 def _two_months(span: DatedSpan) -> list[DatedSpan]:
-    first_end = _month_end(span.date_start)
-    last_start = span.date_end.replace(day=1)
-    return [replace(span, date_end=first_end), replace(span, date_start=last_start)]
+    first = span.date_start
+    first_end = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return [replace(span, date_end=first_end), replace(span, date_start=span.date_end.replace(day=1))]
 
 
-def _month_end(day: dt.date) -> dt.date:
-    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
-_UKRAINE_SUBJECT = re.compile(r"\b(?:Ukraine|Kyiv|Kiev)\s+(?:(?:now|already|so far)\s+)?(?:(?:has|have|had)\s+)?$")
 _PLANNED_SIGNING = re.compile(r"\b(?:sign|conclude|ink|seal|signed|concluded|inked|sealed)\b", re.I)
 _ACT_YEAR_REACH = 25  # characters after a trigger within which a year dates the act
 

@@ -67,7 +67,7 @@ class ResolvedDate:
 UNRESOLVED = ResolvedDate(None, None, None, "unresolved")
 
 # ----------------------------------------------------------------------------------- patterns
-_MONTH_ALT = (r"January|February|March|April|May|June|July|August|September|October|November|December"
+MONTH_ALT = (r"January|February|March|April|May|June|July|August|September|October|November|December"
               r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
               r"|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[sś]nia|pa[zź]dziernika|listopada|grudnia")
 _DASH = r"\s*(?:-|\u2013|\u2014|to|and)\s*"
@@ -75,7 +75,7 @@ _YEAR_REL = r"(?:\s+(?P<yrel>last|this|next)\s+year)"
 
 
 def _month(g: str) -> str:
-    return "(?P<" + g + ">" + _MONTH_ALT + ")"
+    return "(?P<" + g + ">" + MONTH_ALT + ")"
 
 
 def _day(g: str) -> str:
@@ -132,7 +132,7 @@ _FUTURE_CUES = re.compile(
 # position of the text costs ten times more; this is the approach measured in
 # shared/research/extraction_perf.md. Keywords for the case-insensitive patterns are found in the
 # lower-cased text with plain alternations, which Python's regex engine scans much faster.
-_MONTH_WORD = re.compile(_MONTH_ALT)
+_MONTH_WORD = re.compile(MONTH_ALT)
 _ANCHORS: list[tuple[re.Pattern, bool, tuple[str, ...]]] = [
     (_MONTH_WORD, False, ("month_day", "day_month", "month_year", "month_span", "month", "month_possessive")),
     (re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"), False, ("weekday",)),

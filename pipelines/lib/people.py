@@ -36,8 +36,7 @@ King Queen Prince Princess Pope Taoiseach Governor Senator Ambassador Gen Admira
 Chairman Chair Chairwoman Head Dr Mr Mrs Ms Sir Dame Lord Lady Commissioner Representative High Foreign Defence
 Defense Deputy Acting Former Emir Sultan Crown Sheikh Presidents Leader Envoy Adviser Advisor Spokesman Spokeswoman
 Spokesperson Minister-President Marshal Lieutenant Colonel Major Captain Archbishop Patriarch Cardinal Justice
-Interior Finance Economy Economic National Security Affairs Chiefs Staff Presidential Federal State""".split()) \
-    | FOREIGN_TITLES
+Interior Finance Economy Economic National Security Affairs Chiefs Staff Presidential Federal""".split()) | FOREIGN_TITLES
 # Titles that make the next capitalised word a person's name ("President Zelensky", "Chancellor Scholz").
 PERSON_TITLES = frozenset("""President Minister Ministers Chancellor Premier Secretary General Secretary-General King Queen
 Prince Princess Pope Taoiseach Governor Senator Ambassador Gen Admiral Commander Mayor Speaker Chairman Chair

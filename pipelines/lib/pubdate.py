@@ -59,9 +59,9 @@ def known_events() -> dict[tuple[str, str], dt.date]:
 
 
 _RELATION_BEFORE_DATE = re.compile(
-    r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?|years?) (?:earlier|before|ago|previously),?\s+(?:on\s+)?$"
+    r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?|years?) (?:(?:earlier|before|ago|previously),?\s+(?:on\s+)?"
     # "On Tuesday, thirteen days after hosting the summit in Tirana on 28 February"
-    r"|\b(?P<n2>\w+) (?P<u2>days?|weeks?) after\b[^.;]{0,80}?\bon\s+$", re.I)
+    r"|after\b[^.;]{0,80}?\bon\s+)$", re.I)
 _RELATION_AFTER_DATE = re.compile(
     r"^[^.;]{0,100}?,\s+(?P<n>\w+) (?P<u>days?|weeks?) (?P<dir>before|after) (?!it\b|that\b|this\b|then\b)[A-Za-z]", re.I)
 
@@ -77,14 +77,11 @@ def infer_published(text: str, exprs: list[DateExpr], claims: list[Claim],
                            found.method + "_on_todays_weekday")
 
 
-_TODAY_IS = re.compile(r"^\s*,\s*$")
-
-
 def _todays_weekday(text: str, exprs: list[DateExpr]) -> int | None:
     """The weekday the text gives for 'today' ("today, Wednesday,"), if any."""
     for today, other in zip(exprs, exprs[1:]):
         if (today.kind == "relative_day" and today.offset_days == 0 and other.kind == "weekday"
-                and other.qualifier is None and _TODAY_IS.match(text[today.char_end:other.char_start])):
+                and other.qualifier is None and _APPOSITION.match(text[today.char_end:other.char_start])):
             return other.weekday
     return None
 
@@ -258,7 +255,7 @@ def _relation_dates(text: str, anchored: list[tuple[DateExpr, dt.date]]) -> list
     for expr, day in anchored:
         before = _RELATION_BEFORE_DATE.search(text[max(0, expr.char_start - 120):expr.char_start])
         if before:
-            out.append(_shift(day, before.group("n") or before.group("n2"), before.group("u") or before.group("u2"), +1))
+            out.append(_shift(day, before.group("n"), before.group("u"), +1))
         after = _RELATION_AFTER_DATE.match(text[expr.char_end:expr.char_end + 160])
         if after:
             sign = +1 if after.group("dir").lower() == "before" else -1

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.lib.dates import MONTH_ALT
+
 KINDS = ("title", "subtitle", "heading", "paragraph", "list_item", "table_row")
 
 
@@ -37,7 +39,7 @@ _SENTENCE_STARTERS = frozenset(
 
 _BULLET = re.compile(r"^(\s*)(?:[-*\u2022\u2023\u25aa\u25e6\u00b7\u2013\u2014\u2219]|\d{1,3}[.)]|[a-zA-Z][.)])\s+")
 # A chronology's entry: a date, then a dash or a colon ("12 January \u2013 ...", "Feb. 16, 2024: ...").
-_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_MONTH = f"(?:{MONTH_ALT})"
 _DATED_ENTRY = re.compile(r"^\s*(?:\d{1,2}\s+" + _MONTH + r"|" + _MONTH + r"\s+\d{1,2})(?:,?\s+\d{4})?"
                           r"\s*(?:[\u2013\u2014:]|\s-)\s+\S")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")

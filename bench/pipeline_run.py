@@ -1,0 +1,45 @@
+"""One in-process run of `publish_job`, timed, as the benchmarks in `incremental/` and `scale/` do it.
+
+A run goes through the same job and resources as `make run`; what it returns is what both
+benchmarks report: wall-clock seconds, the documents the extraction step processed and reused
+(from the `documents` asset's metadata) and the seconds of each step (from the run's events).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def run_publish(job, instance, seeds: Path, outputs: Path, *, workers: int | None = None) -> dict:
+    from pipelines.resources import FrameIOManager, GuaranteesSettings
+
+    start = time.perf_counter()
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+        resources={"settings": GuaranteesSettings(seeds_dir=str(seeds), outputs_dir=str(outputs),
+                                                  extract_workers=workers),
+                   "io_manager": FrameIOManager(outputs_dir=str(outputs))})
+    seconds = time.perf_counter() - start
+    if not result.success:
+        raise SystemExit(f"pipeline run {result.run_id} on {seeds} failed")
+    (documents,) = [m for m in result.asset_materializations_for_node("extracted_tables")
+                    if m.asset_key.path == ["documents"]]
+    meta = documents.metadata
+    return {"seconds": seconds, "processed": meta["documents_processed"].value,
+            "reused": meta["documents_reused"].value, "extract_step": meta["seconds"].value,
+            "steps": step_seconds(instance, result.run_id)}
+
+
+def step_seconds(instance, run_id: str) -> dict[str, float]:
+    """Seconds from each step's start to its success, from the run's events."""
+    starts, out = {}, {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            starts[event.step_key] = entry.timestamp
+        elif event.event_type_value == "STEP_SUCCESS":
+            out[event.step_key] = round(entry.timestamp - starts[event.step_key], 3)
+    return out
