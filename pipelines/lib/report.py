@@ -100,11 +100,7 @@ def render(data: ReportData, *, stages: dict[str, list[ValidationReport]], limit
         f"<header><h1>{escape(title)}</h1>{_release_facts(head)}{_headline_counts(data.parties)}</header>",
         _nav(),
         _section("parties", "Where each party stands", _party_table(data)),
-        _section("timeline", "Timeline of signings, talks and declaration events",
-                 "<p>Every dated event, one line per party: circles above the line are bilateral-agreement events, "
-                 "diamonds below it are G7-declaration events, and a bar is an event the text dates only to a span "
-                 "(\"in January and February\"). Hover over a mark for its date, sources and evidence.</p>"
-                 + report_svg.legend() + f'<div class="chart">{report_svg.timeline(data.events)}</div>'),
+        _section("timeline", "Timeline of signings, talks and declaration events", _timeline(data.events)),
         _section("map", "Map of current status",
                  "<p>One equal tile per country, placed roughly where it lies (Europe in the middle, the Americas "
                  "to the west, Asia-Pacific to the east); the colour is the party's current status.</p>"
@@ -119,6 +115,21 @@ def render(data: ReportData, *, stages: dict[str, list[ValidationReport]], limit
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def _timeline(events: list[dict]) -> str:
+    period = report_svg.timeline_period(events)
+    if period is None:
+        lead = ("<p>Every dated event, one line per party: circles above the line are bilateral-agreement events, "
+                "diamonds below it are G7-declaration events, and a bar is an event the text dates only to a span "
+                "(\"in January and February\"). Hover over a mark for its date, sources and evidence.</p>")
+    else:
+        lead = (f"<p>{len(events):,} dated events, too many to draw one by one: each bar is one party's events of "
+                f"one status in one {period}, bilateral-agreement events above the party's line and G7-declaration "
+                f"events below it. Hover over a bar for the number of events, their first and last dates and the "
+                f"number of reports; every event is a row of the <code>timeline</code> view in "
+                f"<code>guarantees.duckdb</code>.</p>")
+    return lead + report_svg.legend() + f'<div class="chart">{report_svg.timeline(events)}</div>'
 
 
 def _section(anchor: str, heading: str, content: str) -> str:
@@ -332,7 +343,8 @@ def _more(total: int, file: str) -> str:
 
 
 def _sources(data: ReportData) -> str:
-    cited = sorted({p["evidence_doc_id"] for p in data.parties} | {e["evidence_doc_id"] for e in data.events}
+    drawn = data.events if report_svg.timeline_period(data.events) is None else []  # grouped bars cite nothing
+    cited = sorted({p["evidence_doc_id"] for p in data.parties} | {e["evidence_doc_id"] for e in drawn}
                    | {u["doc_id"] for u in data.unresolved[:SHOWN_REVIEW_ROWS]})
     items = []
     for doc_id in cited:

@@ -165,3 +165,44 @@ def test_a_span_is_a_bar_and_a_day_a_mark_on_its_party_lane():
     assert float(bar.attrs["x"]) < day < float(bar.attrs["x"]) + float(bar.attrs["width"])
     assert "2 sources" in marks[1].find_all("title")[0].text
     assert report_svg.timeline([]).startswith('<p class="empty">')
+
+
+def test_beyond_the_mark_cap_the_timeline_draws_one_bar_per_party_status_and_period():
+    """A large corpus has tens of thousands of events: one mark each made the page 23 MB at 10,000
+    documents. Past the cap, each bar stands for one party's events of one status in the finest period
+    that fits, and the bars together account for every event."""
+    def event(iso2, status, day, n=1):
+        return {"date_start": day, "date_end": None, "iso2": iso2, "name": iso2, "status": status,
+                "n_documents": n, "evidence": "x"}
+    events = [event("DE", "signed", D(2024, 1, 5)), event("DE", "signed", D(2024, 1, 20), n=3),
+              event("DE", "negotiating", D(2024, 1, 9)), event("PL", "signed", D(2024, 2, 2)),
+              event("DE", "signed", D(2024, 4, 1))]
+    assert report_svg.timeline_period(events, max_marks=5) is None
+    assert report_svg.timeline_period(events, max_marks=4) == "month"
+    assert report_svg.timeline_period(events, max_marks=3) == "year"  # quarters: still 4 groups
+    svg = parse(report_svg.timeline(events, max_marks=4))
+    assert svg.find_all("g", class_="event") == []
+    bars = [(g.attrs["data-iso2"], g.attrs["data-status"], g.attrs["data-from"], int(g.attrs["data-count"]))
+            for g in svg.find_all("g", class_="event-group")]
+    assert bars == [("DE", "signed", "2024-01-01", 2), ("DE", "negotiating", "2024-01-01", 1),
+                    ("PL", "signed", "2024-02-01", 1), ("DE", "signed", "2024-04-01", 1)]
+    hover = svg.find_all("g", class_="event-group")[0].find_all("title")[0].text
+    assert "2 events from 2024-01-05 to 2024-01-20 (4 reports)" in hover
+    years = parse(report_svg.timeline(events, max_marks=3)).find_all("g", class_="event-group")
+    assert sum(int(g.attrs["data-count"]) for g in years) == len(events) and len(years) == 3
+    spread = [event("DE", "signed", D(2024, m, 1)) for m in (1, 2, 7)]
+    assert report_svg.timeline_period(spread, max_marks=2) == "quarter"
+    assert [int(g.attrs["data-count"]) for g in parse(report_svg.timeline(spread, max_marks=2))
+            .find_all("g", class_="event-group")] == [2, 1]
+
+
+def test_the_timeline_stays_small_whatever_the_number_of_events():
+    statuses = ["signed", "negotiating", "declaration_joined", "supporter"]
+    events = [{"date_start": D(2022, 1, 1) + dt.timedelta(days=i % 1400), "date_end": None, "iso2": f"C{i % 60}",
+               "name": None, "status": statuses[i % 4], "n_documents": 1, "evidence": "e" * 200}
+              for i in range(20_000)]
+    events.sort(key=lambda e: e["date_start"])
+    svg = report_svg.timeline(events)
+    marks = parse(svg).find_all("g", class_="event-group")
+    assert len(marks) <= report_svg.MAX_TIMELINE_MARKS and sum(int(g.attrs["data-count"]) for g in marks) == 20_000
+    assert len(svg) < 1_000_000  # one mark per event would be about 6 MB here
