@@ -146,6 +146,12 @@ class GuaranteesSettings(dg.ConfigurableResource):
 ROW_GROUP_ROWS = 100_000
 
 
+def _as_stored(arrow_type: pa.DataType):
+    """Arrow-backed text columns ("string[pyarrow]", written as large_string) come back as they were
+    stored; `to_pandas` alone would turn them into Python-backed strings."""
+    return pd.StringDtype("pyarrow") if pa.types.is_large_string(arrow_type) else None
+
+
 class FrameIOManager(dg.ConfigurableIOManager):
     """Keeps each asset's frame as Parquet under <outputs>/intermediate/ (or `intermediate_dir`,
     a local path or an fsspec URL), readable by anyone."""
@@ -178,5 +184,5 @@ class FrameIOManager(dg.ConfigurableIOManager):
         json_path = self._path(context.asset_key, ".json")
         if json_path.exists():
             return json.loads(json_path.read_text())
-        return storage.read_parquet(self._path(context.asset_key, ".parquet")).to_pandas()
+        return storage.read_parquet(self._path(context.asset_key, ".parquet")).to_pandas(types_mapper=_as_stored)
 

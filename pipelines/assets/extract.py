@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipelines import checks
 from pipelines.assets._metadata import failure, markdown_table
+from pipelines.lib import tables
 from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, extract_incremental
 from pipelines.lib.seeds import raw_document_from_row
 from pipelines.resources import GuaranteesSettings
@@ -49,7 +50,7 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     frames, invalid = {}, []
     for name in EXTRACTED_TABLES:
         extra = corpus_metadata(report, settings) if name == "documents" else None
-        frames[name], validation = yield from checks.checked_table(name, arrow.pop(name).to_pandas(),
+        frames[name], validation = yield from checks.checked_table(name, tables.from_arrow(arrow.pop(name)),
                                                                    extra_metadata=extra)
         if not validation.ok:
             invalid.append(validation)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.lib.tables import ValidationReport
+from pipelines.lib.tables import ValidationReport, values
 
 SPAN_TABLES = ("sentences", "country_mentions", "date_mentions")
 DOC_TABLES = ("sentences", "country_mentions", "date_mentions", "people", "commitments", "unresolved_names")
@@ -17,8 +17,8 @@ def audit(frames: dict[str, pd.DataFrame]) -> list[ValidationReport]:
     """Foreign keys, offsets inside the text, evidence equal to its sentence."""
     reports = []
     docs = frames["documents"]
-    known_docs = set(docs["doc_id"])
-    n_chars = dict(zip(docs["doc_id"], docs["n_chars"]))
+    known_docs = set(values(docs["doc_id"]))
+    n_chars = dict(zip(values(docs["doc_id"]), values(docs["n_chars"])))
     for table in DOC_TABLES:
         frame = frames[table]
         bad = frame[~frame["doc_id"].isin(known_docs)]
@@ -31,7 +31,7 @@ def audit(frames: dict[str, pd.DataFrame]) -> list[ValidationReport]:
     reports.append(_text_matches(frames, "country_mentions", "surface"))
     reports.append(_text_matches(frames, "date_mentions", "surface"))
     reports.append(_evidence_is_sentence(frames))
-    known_codes = set(frames["countries"]["iso2"])
+    known_codes = set(values(frames["countries"]["iso2"]))
     mentions = frames["country_mentions"]
     bad = mentions[~mentions["iso2"].isin(known_codes)]
     reports.append(_report("country_mentions", bad, "iso2", "iso2 in countries", bad["iso2"]))
@@ -40,20 +40,21 @@ def audit(frames: dict[str, pd.DataFrame]) -> list[ValidationReport]:
 
 def _text_matches(frames, table: str, column: str) -> ValidationReport:
     """A span's text must be exactly documents.text[char_start:char_end]."""
-    texts = dict(zip(frames["documents"]["doc_id"], frames["documents"]["text"]))
+    texts = dict(zip(values(frames["documents"]["doc_id"]), values(frames["documents"]["text"])))
     frame = frames[table]
     if frame.empty:
         return _report(table, frame, column, "", frame[column])
-    actual = [texts.get(d, "")[a:b] for d, a, b in zip(frame["doc_id"], frame["char_start"], frame["char_end"])]
-    bad = frame[[x != y for x, y in zip(actual, frame[column])]]
+    actual = [texts.get(d, "")[a:b] for d, a, b in zip(values(frame["doc_id"]), values(frame["char_start"]),
+                                                       values(frame["char_end"]))]
+    bad = frame[[x != y for x, y in zip(actual, values(frame[column]))]]
     return _report(table, bad, column, f"{column} == documents.text[char_start:char_end]", bad[column])
 
 
 def _evidence_is_sentence(frames) -> ValidationReport:
     commitments, sentences = frames["commitments"], frames["sentences"]
-    text_of = dict(zip(zip(sentences["doc_id"], sentences["sentence_no"]), sentences["text"]))
-    keys = list(zip(commitments["doc_id"], commitments["sentence_no"]))
-    bad = commitments[[text_of.get(k) != e for k, e in zip(keys, commitments["evidence"])]]
+    text_of = dict(zip(zip(values(sentences["doc_id"]), values(sentences["sentence_no"])), values(sentences["text"])))
+    keys = list(zip(values(commitments["doc_id"]), values(commitments["sentence_no"])))
+    bad = commitments[[text_of.get(k) != e for k, e in zip(keys, values(commitments["evidence"]))]]
     return _report("commitments", bad, "evidence", "evidence == sentences.text of sentence_no", bad["evidence"])
 
 

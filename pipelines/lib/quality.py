@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.lib.tables import values
+
 # Tables that may legitimately have no rows, and why; every other table must have at least one.
 MAY_BE_EMPTY = {
     "rejected_documents": "a seeds folder in which every file is readable rejects nothing",
@@ -19,23 +21,24 @@ DEFAULT_MAX_UNRESOLVED_SHARE = 0.05
 
 def unknown_countries(mentions: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     """Mentions whose iso2 is not a code of the countries table."""
-    bad = mentions[~mentions["iso2"].isin(set(countries["iso2"]))]
+    bad = mentions[~mentions["iso2"].isin(set(values(countries["iso2"])))]
     return bad[["doc_id", "sentence_no", "char_start", "surface", "iso2"]].reset_index(drop=True)
 
 
 def commitments_without_evidence(commitments: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Commitments whose evidence is blank, or is not the text of the sentence they cite."""
-    text_of = dict(zip(zip(sentences["doc_id"], sentences["sentence_no"]), sentences["text"]))
+    text_of = dict(zip(zip(values(sentences["doc_id"]), values(sentences["sentence_no"])), values(sentences["text"])))
     problems = []
-    for row in commitments.itertuples(index=False):
-        evidence = row.evidence if isinstance(row.evidence, str) else ""
-        cited = text_of.get((row.doc_id, row.sentence_no))
+    for doc_id, sentence_no, evidence in zip(values(commitments["doc_id"]), values(commitments["sentence_no"]),
+                                             values(commitments["evidence"])):
+        evidence = evidence if isinstance(evidence, str) else ""
+        cited = text_of.get((doc_id, sentence_no))
         if not evidence.strip():
             problems.append("no evidence")
         elif cited is None:
-            problems.append(f"sentence {row.sentence_no} does not exist")
+            problems.append(f"sentence {sentence_no} does not exist")
         elif cited != evidence:
-            problems.append(f"evidence differs from sentence {row.sentence_no}")
+            problems.append(f"evidence differs from sentence {sentence_no}")
         else:
             problems.append(None)
     out = commitments.assign(problem=problems)

@@ -130,8 +130,9 @@ def timeline_period(events: list[dict], max_marks: int = MAX_TIMELINE_MARKS) -> 
     "year") whose groups (party, status, period) number at most `max_marks`, or "year" when none does."""
     if len(events) <= max_marks:
         return None
-    for period in PERIODS:
-        if len({(e["iso2"], e["status"], _period_start(e["date_start"], period)) for e in events}) <= max_marks:
+    months = {(e["iso2"], e["status"], e["date_start"].year, e["date_start"].month) for e in events}
+    for period, bucket in (("month", lambda m: m), ("quarter", lambda m: (m - 1) // 3), ("year", lambda m: 0)):
+        if len({(iso2, status, year, bucket(month)) for iso2, status, year, month in months}) <= max_marks:
             return period
     return PERIODS[-1]
 

@@ -84,3 +84,17 @@ def test_the_io_manager_keeps_frames_and_dicts_at_a_url(memory_root):
     manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey("t")), {"k": 1})
     assert manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t"))) == {"k": 1}
     assert [p.name for p in (memory_root / "intermediate").iterdir()] == ["t.json"]
+
+
+def test_the_io_manager_keeps_arrow_backed_text_columns_as_they_were(memory_root):
+    """Validated tables hold their text as "string[pyarrow]"; a frame read back must be the frame written,
+    dtypes included, or the next step would convert every value again."""
+    import dagster as dg
+
+    from pipelines.resources import FrameIOManager
+
+    manager = FrameIOManager(intermediate_dir=str(memory_root / "intermediate"))
+    frame = pd.DataFrame({"a": pd.array(["x", None], dtype="string[pyarrow]"), "b": ["y", None], "c": [1, 2]})
+    manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey("t")), frame)
+    loaded = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t")))
+    pd.testing.assert_frame_equal(loaded, frame)

@@ -59,3 +59,20 @@ def test_to_arrow_puts_null_keys_last_as_pandas_does():
     arrow = tables.to_arrow("country_aliases", frame)
     expected = frame.sort_values(tables.primary_key("country_aliases"), kind="mergesort")
     assert arrow.column("source").to_pylist() == expected["source"].tolist() == ["4", "2", "1", "3"]
+
+
+def test_validated_text_columns_are_arrow_strings_and_values_gives_python_objects():
+    """Validation hands on text as "string[pyarrow]" (one buffer per column, not an object per value),
+    whether the frame came from rows or from Arrow; `values` turns any column back into Python objects
+    with None for missing, which the cross-table checks compare."""
+    import pyarrow as pa
+
+    rows = [{"source_path": "a.txt", "sha256": "0" * 64, "reason": "empty", "detail": ""}]
+    from_rows, report = tables.validate("rejected_documents", tables.to_frame("rejected_documents", rows))
+    assert report.ok and all(str(t) == "string" and t.storage == "pyarrow" for t in from_rows.dtypes)
+    arrow = pa.table({"source_path": ["a.txt"], "sha256": ["0" * 64], "reason": ["empty"], "detail": [""]})
+    from_arrow = tables.from_arrow(arrow)
+    pd.testing.assert_frame_equal(tables.validate("rejected_documents", from_arrow)[0], from_rows)
+    assert tables.values(pd.Series(["x", None], dtype="string[pyarrow]")) == ["x", None]
+    assert tables.values(pd.Series([3, 4])) == [3, 4]
+    assert tables.to_arrow("rejected_documents", from_rows).schema.field("detail").type == pa.string()
