@@ -249,6 +249,8 @@ def main() -> None:
                         help="skip the pipeline measure above this many documents")
     parser.add_argument("--no-single-over", type=int, default=None,
                         help="skip the one-worker core measure above this many documents")
+    parser.add_argument("--no-core-over", type=int, default=None,
+                        help="skip both core measures above this many documents (to re-measure the pipeline only)")
     parser.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     parser.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
@@ -269,6 +271,8 @@ def main() -> None:
             r["floor"] = spawn("floor", work, folder)
             r["labels"]["floor"] = "floor: read + decode the files"
             for w in sorted({1, args.workers}):
+                if args.no_core_over is not None and n > args.no_core_over:
+                    continue
                 if w == 1 and args.workers > 1 and args.no_single_over is not None and n > args.no_single_over:
                     continue
                 r[f"core_{w}"] = spawn("core", work, folder, workers=w)
