@@ -125,7 +125,6 @@ class GuaranteesSettings(dg.ConfigurableResource):
                                  self.max_shrink if self.max_shrink is not None else os.environ.get("GUARANTEES_MAX_SHRINK"),
                                  rejected)
 
-
     @property
     def lock_timeout_s(self) -> float:
         """How long to wait for the publish lock; ValueError naming the setting when it is not a number >= 0."""

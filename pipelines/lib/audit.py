@@ -28,8 +28,9 @@ def audit(frames: dict[str, pd.DataFrame]) -> list[ValidationReport]:
         limit = frame["doc_id"].map(n_chars)
         bad = frame[frame["char_end"] > limit]
         reports.append(_report(table, bad, "char_end", "char_end <= documents.n_chars", bad["char_end"]))
-    reports.append(_text_matches(frames, "country_mentions", "surface"))
-    reports.append(_text_matches(frames, "date_mentions", "surface"))
+    texts = dict(zip(values(docs["doc_id"]), values(docs["text"])))
+    reports.append(_text_matches(frames, texts, "country_mentions", "surface"))
+    reports.append(_text_matches(frames, texts, "date_mentions", "surface"))
     reports.append(_evidence_is_sentence(frames))
     known_codes = set(values(frames["countries"]["iso2"]))
     mentions = frames["country_mentions"]
@@ -38,9 +39,8 @@ def audit(frames: dict[str, pd.DataFrame]) -> list[ValidationReport]:
     return [r for r in reports if not r.ok]
 
 
-def _text_matches(frames, table: str, column: str) -> ValidationReport:
-    """A span's text must be exactly documents.text[char_start:char_end]."""
-    texts = dict(zip(values(frames["documents"]["doc_id"]), values(frames["documents"]["text"])))
+def _text_matches(frames, texts: dict[str, str], table: str, column: str) -> ValidationReport:
+    """A span's text must be exactly documents.text[char_start:char_end] (`texts`: doc_id -> text)."""
     frame = frames[table]
     if frame.empty:
         return _report(table, frame, column, "", frame[column])

@@ -96,11 +96,12 @@ def render(data: ReportData, *, stages: dict[str, list[ValidationReport]], limit
     head = data.head
     title = f"{PACKAGE_TITLE}: release {head['release_id']}"
     tile_svg, untiled = report_svg.tile_map(data.parties, data.country_names, report_svg.load_tile_grid())
+    grouped = report_svg.timeline_period(data.events)  # None: one mark per event
     body = [
         f"<header><h1>{escape(title)}</h1>{_release_facts(head)}{_headline_counts(data.parties)}</header>",
         _nav(),
         _section("parties", "Where each party stands", _party_table(data)),
-        _section("timeline", "Timeline of signings, talks and declaration events", _timeline(data.events)),
+        _section("timeline", "Timeline of signings, talks and declaration events", _timeline(data.events, grouped)),
         _section("map", "Map of current status",
                  "<p>One equal tile per country, placed roughly where it lies (Europe in the middle, the Americas "
                  "to the west, Asia-Pacific to the east); the colour is the party's current status.</p>"
@@ -109,7 +110,7 @@ def render(data: ReportData, *, stages: dict[str, list[ValidationReport]], limit
         _section("tables", "Tables", _row_counts(data)),
         _section("validation", "Validation", _validation(data, stages, limits)),
         _section("review", "For review", _review(data)),
-        _section("sources", "Sources cited on this page", _sources(data)),
+        _section("sources", "Sources cited on this page", _sources(data, grouped)),
     ]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -117,8 +118,7 @@ def render(data: ReportData, *, stages: dict[str, list[ValidationReport]], limit
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 
-def _timeline(events: list[dict]) -> str:
-    period = report_svg.timeline_period(events)
+def _timeline(events: list[dict], period: str | None) -> str:
     if period is None:
         lead = ("<p>Every dated event, one line per party: circles above the line are bilateral-agreement events, "
                 "diamonds below it are G7-declaration events, and a bar is an event the text dates only to a span "
@@ -342,8 +342,8 @@ def _more(total: int, file: str) -> str:
     return f'<p class="note">… and {hidden:,} more in <code>{file}</code>.</p>' if hidden > 0 else ""
 
 
-def _sources(data: ReportData) -> str:
-    drawn = data.events if report_svg.timeline_period(data.events) is None else []  # grouped bars cite nothing
+def _sources(data: ReportData, grouped: str | None) -> str:
+    drawn = [] if grouped else data.events  # grouped bars cite nothing
     cited = sorted({p["evidence_doc_id"] for p in data.parties} | {e["evidence_doc_id"] for e in drawn}
                    | {u["doc_id"] for u in data.unresolved[:SHOWN_REVIEW_ROWS]})
     items = []

@@ -117,10 +117,6 @@ def _status_text(party: dict) -> str:
     return STATUS_LABELS[party["status"]] + (f", {date.isoformat()}" if date else ", undated")
 
 
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
@@ -130,9 +126,10 @@ def timeline_period(events: list[dict], max_marks: int = MAX_TIMELINE_MARKS) -> 
     "year") whose groups (party, status, period) number at most `max_marks`, or "year" when none does."""
     if len(events) <= max_marks:
         return None
-    months = {(e["iso2"], e["status"], e["date_start"].year, e["date_start"].month) for e in events}
-    for period, bucket in (("month", lambda m: m), ("quarter", lambda m: (m - 1) // 3), ("year", lambda m: 0)):
-        if len({(iso2, status, year, bucket(month)) for iso2, status, year, month in months}) <= max_marks:
+    # Months first (one C-level replace per event), then coarser periods over that small set.
+    months = {(e["iso2"], e["status"], e["date_start"].replace(day=1)) for e in events}
+    for period in PERIODS:
+        if len({(iso2, status, _period_start(month, period)) for iso2, status, month in months}) <= max_marks:
             return period
     return PERIODS[-1]
 
@@ -152,12 +149,12 @@ def timeline(events: list[dict], max_marks: int = MAX_TIMELINE_MARKS) -> str:
         if event["iso2"] not in names:
             lanes.append(event["iso2"])
             names[event["iso2"]] = event["name"] or event["iso2"]
-    start = _month_start(min(e["date_start"] for e in events))
-    end = _next_month(max(e["date_end"] or e["date_start"] for e in events))
+    first = min(e["date_start"] for e in events)
+    last = max(e["date_end"] or e["date_start"] for e in events)
     period = timeline_period(events, max_marks)
-    if period:  # a group's bar covers its whole period, which may start before the first event
-        start = _period_start(start, period)
-        end = _period_end(max(e["date_end"] or e["date_start"] for e in events), period)
+    # a group's bar covers its whole period, which may start before the first event
+    start = _period_start(first, period or "month")
+    end = _period_end(last, period or "month")
     span_days = (end - start).days
     plot = TIMELINE_WIDTH - _LABEL_WIDTH - 16
     height = _TOP + len(lanes) * _LANE + 8

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.lib.documents import SIDECAR_SUFFIX, display_path
+from pipelines.lib.storage import write_parquet
 
 RACY_NS = 2_000_000_000
 _COLUMNS = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
@@ -178,9 +179,7 @@ def save(state: SeedState, path: Path) -> None:
     table = pa.Table.from_pylist(rows, schema=_COLUMNS).replace_schema_metadata(
         {"seeds_dir": state.seeds_dir, "scanned_at_ns": str(state.scanned_at_ns)})
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    write_parquet(table, path)
 
 
 def load(path: Path) -> SeedState | None:

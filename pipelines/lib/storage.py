@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from upath import UPath
 
+from pipelines.lib.fsio import temp_path
+
 Location = Union[Path, UPath]
 LOCAL_PROTOCOLS = ("", "file", "local")
 MIRROR_STATE = ".mirror.json"
@@ -61,7 +63,7 @@ def write_replacing(path: Location, write: Callable[[Location], None]) -> None:
     if not is_local(path):
         write(path)
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temp_path(path)
     try:
         write(tmp)
         os.replace(tmp, path)

@@ -15,8 +15,9 @@ import pyarrow.compute as pc
 
 from schemas import TABLES
 
-_ARROW_TYPES = {"str": pa.string(), "string[pyarrow]": pa.string(), "int64": pa.int64(), "Int64": pa.int64(), "bool": pa.bool_(),
-                "date": pa.date32(), "float64": pa.float64(), "list<string>": pa.list_(pa.string())}
+# pandera dtype (or a column's "arrow_type" hint) -> Arrow type: every type the models declare.
+_ARROW_TYPES = {"string[pyarrow]": pa.string(), "int64": pa.int64(), "bool": pa.bool_(), "date": pa.date32(),
+                "list<string>": pa.list_(pa.string())}
 
 
 @dataclass(frozen=True)
