@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.lib import frame_sql as sql
 from pipelines.lib.tables import values
 
 # Tables that may legitimately have no rows, and why; every other table must have at least one.
@@ -21,27 +22,26 @@ DEFAULT_MAX_UNRESOLVED_SHARE = 0.05
 
 def unknown_countries(mentions: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     """Mentions whose iso2 is not a code of the countries table."""
-    bad = mentions[~mentions["iso2"].isin(set(values(countries["iso2"])))]
-    return bad[["doc_id", "sentence_no", "char_start", "surface", "iso2"]].reset_index(drop=True)
+    with sql.frames_in_duckdb({"mentions": mentions, "countries": countries},
+                              {"mentions": ["iso2"], "countries": ["iso2"]}) as con:
+        bad = sql.failing_rows(con, sql.missing_key("mentions", "iso2", "countries"))
+    return mentions.iloc[bad][["doc_id", "sentence_no", "char_start", "surface", "iso2"]].reset_index(drop=True)
 
 
 def commitments_without_evidence(commitments: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Commitments whose evidence is blank, or is not the text of the sentence they cite."""
-    text_of = dict(zip(zip(values(sentences["doc_id"]), values(sentences["sentence_no"])), values(sentences["text"])))
-    problems = []
-    for doc_id, sentence_no, evidence in zip(values(commitments["doc_id"]), values(commitments["sentence_no"]),
-                                             values(commitments["evidence"])):
-        evidence = evidence if isinstance(evidence, str) else ""
-        cited = text_of.get((doc_id, sentence_no))
-        if not evidence.strip():
-            problems.append("no evidence")
-        elif cited is None:
-            problems.append(f"sentence {sentence_no} does not exist")
-        elif cited != evidence:
-            problems.append(f"evidence differs from sentence {sentence_no}")
-        else:
-            problems.append(None)
-    out = commitments.assign(problem=problems)
+    with sql.frames_in_duckdb({"commitments": commitments, "sentences": sentences},
+                              {"commitments": ["doc_id", "sentence_no", "evidence"],
+                               "sentences": ["doc_id", "sentence_no", "text"]}) as con:
+        mismatched = sql.evidence_mismatches(con)
+    problems = pd.Series(None, index=range(len(commitments)), dtype=object)
+    cited = mismatched["cited"].to_numpy(dtype=bool)
+    numbers = commitments["sentence_no"].to_numpy()[mismatched[sql.ROW].to_numpy()]
+    problems.iloc[mismatched[sql.ROW].to_numpy()] = [
+        f"evidence differs from sentence {n}" if c else f"sentence {n} does not exist" for n, c in zip(numbers, cited)]
+    blank = [not (e if isinstance(e, str) else "").strip() for e in values(commitments["evidence"])]
+    problems[blank] = "no evidence"
+    out = commitments.assign(problem=problems.to_numpy())
     out = out[out["problem"].notna()]
     return out[["doc_id", "country_iso2", "status", "sentence_no", "evidence", "problem"]].reset_index(drop=True)
 
