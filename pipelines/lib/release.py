@@ -51,7 +51,10 @@ README = "README.md"
 VERIFY_SCRIPT = "verify.py"
 MANIFEST_VERSION = 2
 PUBLISH_LOCK_TIMEOUT_S = 120
-PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True,
+# zstd level 3 (zstd's default): at 10,000 documents level 9 writes the ten tables in 2.2 s and
+# level 3 in 0.9 s, for files 14% larger (18.7 MB against 16.5 MB); a release is written on every
+# run and downloaded far less often. Reading is as fast at either level.
+PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True, write_statistics=True,
                        version="2.6", data_page_version="1.0", row_group_size=100_000)
 TOOLS = ("pyarrow", "duckdb", "pandas", "pandera", "dagster")
 
