@@ -7,6 +7,8 @@ processes inside this step (`settings.workers`); the other steps are light and r
 in-process executor.
 """
 
+from functools import partial
+
 import dagster as dg
 import pandas as pd
 
@@ -14,7 +16,7 @@ from pipelines import checks
 from pipelines.assets._metadata import failure, markdown_table
 from pipelines.lib import tables
 from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, extract_incremental
-from pipelines.lib.seeds import raw_document_from_row
+from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
 from pipelines.resources import GuaranteesSettings
 
 # Longest list of documents shown per category in a run's metadata (the counts are always exact).
@@ -42,7 +44,12 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     table and run its checks. The `documents` output's metadata lists what was processed, reused
     and dropped; an invalid table fails the step with every failure case and is not stored."""
     documents = [raw_document_from_row(row) for row in raw_documents.to_dict("records")]
-    result = extract_incremental(documents, settings.cache_path / "extract", workers=settings.workers)
+    seeds, limits = settings.seeds_path, settings.read_limits
+    try:
+        result = extract_incremental(documents, settings.cache_path / "extract", workers=settings.workers,
+                                     load=partial(load_text, seeds, limits=limits))
+    except SeedChanged as exc:
+        raise dg.Failure(description=str(exc)) from None
     report, arrow = result.report, result.tables
     del documents, result  # from here on each Arrow table is dropped once it is a frame: one copy at a time
     context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "

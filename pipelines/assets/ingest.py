@@ -10,10 +10,11 @@ from pipelines import checks, countries
 from pipelines.assets._metadata import failure, markdown_table
 from pipelines.lib import seed_state, tables
 from pipelines.lib.fingerprint import pipeline_version
-from pipelines.lib.seeds import SeedReadResult, read_seeds
+from pipelines.lib.seeds import SeedReadResult, load_record, read_seeds, save_record
 from pipelines.resources import GuaranteesSettings
 
 SEEDS_STATE_FILE = "seeds_state.parquet"
+SEEDS_RECORD_FILE = "seed_documents.parquet"
 
 
 def seeds_state_path(settings: GuaranteesSettings):
@@ -48,13 +49,18 @@ def seed_files(context: dg.AssetExecutionContext, settings: GuaranteesSettings):
     seeds, state_path = settings.sync_seeds(), seeds_state_path(settings)
     if not seeds.is_dir():
         raise FileNotFoundError(f"seeds folder {settings.seeds_location} does not exist or is not a folder")
+    record_path, limits = settings.state_path / SEEDS_RECORD_FILE, settings.read_limits
     state = seed_state.scan(seeds, seed_state.load(state_path))
-    result = read_seeds(seeds, settings.read_limits)
+    result = read_seeds(seeds, limits, state=state, known=load_record(record_path, seeds, limits))
     seed_state.save(state, state_path)
+    save_record(record_path, seeds, limits, result.documents)
+    context.log.info(f"{len(result.documents)} document(s), {result.reused} of them unchanged since the last read "
+                     f"(not read again), {len(result.rejected)} rejection(s)")
     for rejection in result.rejected:
         context.log.warning(f"rejected {rejection.source_path}: {rejection.reason}: {rejection.detail}")
     raw = pd.DataFrame(result.documents_as_rows(), columns=result.RAW_COLUMNS)
-    yield dg.Output(raw, "raw_documents", metadata=raw_metadata(raw, settings, state))
+    yield dg.Output(raw, "raw_documents", metadata={**raw_metadata(raw, settings, state),
+                                                    "documents_not_reread": result.reused})
     yield from _checked("rejected_documents", tables.to_frame("rejected_documents", result.rejected_as_rows()))
 
 
@@ -78,7 +84,7 @@ _RAW_COLUMNS = {
     "sha256": "SHA-256 of the file's bytes.",
     "encoding": "Encoding the bytes were decoded from.",
     "n_bytes": "Size of the file in bytes.",
-    "text": "Decoded text, line endings normalised to LF.",
+    "text": "Decoded text, line endings normalised to LF; empty (null) for a document unchanged since the last read.",
     "sidecar_published": "Publication date from the .meta.json sidecar, if any.",
     "sidecar_source_url": "Source URL from the sidecar, if any.",
     "sidecar_language": "Language code from the sidecar, if any.",

@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -163,9 +163,11 @@ class CorpusResult:
 
 
 def extract_incremental(documents: list[RawDocument], cache_dir: Location, *, batch_size: int = BATCH_SIZE,
-                        version: str | None = None, workers: int = 1) -> CorpusResult:
+                        version: str | None = None, workers: int = 1,
+                        load: Callable[[RawDocument], RawDocument] | None = None) -> CorpusResult:
     """Every extracted table for `documents`, extracting only those the cache does not hold, in
-    batches of `batch_size` spread over `workers` processes."""
+    batches of `batch_size` spread over `workers` processes. A document to extract that came
+    without its text (the ingest step did not read it again) gets it from `load`."""
     version = version or extractor_version()
     schemas = cache_schemas()
     fingerprints = [document_fingerprint(d) for d in documents]
@@ -173,7 +175,7 @@ def extract_incremental(documents: list[RawDocument], cache_dir: Location, *, ba
     with DocCache.open(cache_dir, version, schemas) as cache:
         t0 = time.perf_counter()
         hits = cache.hits(fingerprints)
-        todo = [(fp, d) for fp, d in zip(fingerprints, documents) if fp not in hits]
+        todo = [(fp, _with_text(d, load)) for fp, d in zip(fingerprints, documents) if fp not in hits]
         writer = cache.new_segment()
         t1 = time.perf_counter()
         done = 0
@@ -194,6 +196,14 @@ def extract_incremental(documents: list[RawDocument], cache_dir: Location, *, ba
     report.cache = stats
     report.seconds = {"lookup": t1 - t0, "extract": t2 - t1, "commit": t3 - t2, "read": t4 - t3}
     return CorpusResult(result, report)
+
+
+def _with_text(doc: RawDocument, load: Callable[[RawDocument], RawDocument] | None) -> RawDocument:
+    if doc.text is not None:
+        return doc
+    if load is None:
+        raise ValueError(f"{doc.source_path} has no text and no way to read it")
+    return load(doc)
 
 
 def _report(documents, fingerprints, hits, previous, version) -> CorpusReport:

@@ -1,9 +1,12 @@
 """Runs of the whole job after the seeds folder changed: only new or changed documents are extracted."""
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+import pipelines.assets.extract as extract_assets
+import pipelines.lib.seeds as seeds
 from pipelines.lib import corpus
 from tests.dagster.test_pipeline import latest, run
 
@@ -61,3 +64,29 @@ def test_one_new_document_is_extracted_alone_and_published_with_the_rest(seeds_d
     assert (meta["documents_processed"], meta["documents_reused"], meta["documents_dropped"]) == (0, 3, 1)
     assert "| update_01.txt |" in meta["dropped"]
     assert "update_01.txt" not in released_paths(outputs_dir)
+
+
+def test_unchanged_files_are_not_read_again_and_a_lost_cache_reads_them_back(seeds_dir, outputs_dir, monkeypatch):
+    """The ingest step reads only new or changed files; when the extraction cache cannot supply an
+    unread document (deleted here, as after an extractor upgrade), the extract step reads its text."""
+    add_document(seeds_dir, 1)
+    assert run(seeds_dir, outputs_dir).success
+    reads: list[str] = []
+    real = seeds.read_document
+    monkeypatch.setattr(seeds, "read_document", lambda d, rel, limits: reads.append(rel) or real(d, rel, limits))
+    new = add_document(seeds_dir, 2)
+    assert run(seeds_dir, outputs_dir).success
+    assert reads == [new.name]
+
+    shutil.rmtree(outputs_dir / "cache" / "extract")
+    reads.clear()
+    loaded: list[str] = []
+    real_load = extract_assets.load_text
+    monkeypatch.setattr(extract_assets, "load_text", lambda d, doc, limits: loaded.append(doc.source_path)
+                        or real_load(d, doc, limits=limits))
+    third = run(seeds_dir, outputs_dir)
+    assert third.success and corpus_metadata(third)["documents_processed"] == 3
+    assert len(loaded) == len(reads) == 3  # every read was the extract step's
+    published = pq.read_table(latest(outputs_dir) / "documents.parquet").to_pylist()
+    assert {d["source_path"]: d["text"] for d in published} == {
+        p.name: p.read_text(encoding="utf-8") for p in seeds_dir.iterdir() if p.suffix == ".txt"}
