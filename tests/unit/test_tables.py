@@ -1,9 +1,12 @@
 """Frames to Arrow: the published types, every kind of missing value as null, rows in key order."""
 import datetime as dt
+import gc
+import weakref
 
 import numpy as np
 import pandas as pd
 
+from pipelines import countries
 from pipelines.lib import tables
 
 
@@ -76,3 +79,18 @@ def test_validated_text_columns_are_arrow_strings_and_values_gives_python_object
     assert tables.values(pd.Series(["x", None], dtype="string[pyarrow]")) == ["x", None]
     assert tables.values(pd.Series([3, 4])) == [3, 4]
     assert tables.to_arrow("rejected_documents", from_rows).schema.field("detail").type == pa.string()
+
+
+def test_a_validated_frame_is_freed_as_soon_as_it_is_dropped():
+    """No reference cycle keeps it for the garbage collector (pandera's cached accessor made one):
+    a step that validates table after table holds one table at a time."""
+    frame = tables.to_frame("countries", countries.country_rows())
+    gc.disable()
+    try:
+        validated, report = tables.validate("countries", frame)
+        assert report.ok
+        ref = weakref.ref(validated)
+        del validated
+        assert ref() is None
+    finally:
+        gc.enable()
