@@ -13,8 +13,9 @@ release writer has an fsspec backend (docs/scaling.md says how it will publish o
 
 import json
 import os
+from functools import partial
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import dagster as dg
 import pandas as pd
@@ -179,9 +180,20 @@ class FrameIOManager(dg.ConfigurableIOManager):
             storage.write_replacing(as_json, lambda target: target.write_text(text))
             parquet.unlink(missing_ok=True)
 
-    def load_input(self, context: dg.InputContext) -> pd.DataFrame | dict:
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame | dict | Callable[[], pd.DataFrame]:
+        """The stored frame or dict; for an input declared with metadata {"deferred": True}, a
+        function that reads the frame when called (the consumer decides when to hold it)."""
         json_path = self._path(context.asset_key, ".json")
         if json_path.exists():
             return json.loads(json_path.read_text())
-        return storage.read_parquet(self._path(context.asset_key, ".parquet")).to_pandas(types_mapper=_as_stored)
+        parquet = self._path(context.asset_key, ".parquet")
+        if (context.definition_metadata or {}).get("deferred"):
+            if not parquet.exists():  # fail while loading inputs, as an eager read would
+                raise FileNotFoundError(f"no stored frame for {context.asset_key.to_user_string()} at {parquet}")
+            return partial(_read_frame, parquet)
+        return _read_frame(parquet)
+
+
+def _read_frame(parquet: Location) -> pd.DataFrame:
+    return storage.read_parquet(parquet).to_pandas(types_mapper=_as_stored)
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 import dagster as dg
 import pandas as pd
@@ -21,9 +22,12 @@ NO_CHANGE = "no change"
 PUBLISHED = "published"
 
 
+# Each table arrives as a function that loads it (FrameIOManager, "deferred"): the audit loads,
+# validates and converts one table at a time instead of holding all ten as frames.
 @dg.asset(group_name="validate", kinds={"parquet", "duckdb"},
-          ins={name: dg.AssetIn(name) for name in TABLES})
-def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSettings, **frames: pd.DataFrame) -> dict:
+          ins={name: dg.AssetIn(name, metadata={"deferred": True}) for name in TABLES})
+def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSettings,
+                      **frames: Callable[[], pd.DataFrame]) -> dict:
     """First finish a publish a crashed run left half done and remove abandoned staging folders; then
     audit every table (pandera, links between tables, row floors, shrink against the previous release),
     write the release into a staging folder and re-open every file. Content equal to the latest

@@ -4,25 +4,31 @@ A check across tables is a join: every mention's document, every commitment's se
 Python it builds a dict of every document's text and a tuple per row (several seconds and a few
 hundred megabytes at 10,000 documents); DuckDB joins the same columns, read in place from Arrow,
 on every core. Each query returns the positions (0-based) of the rows that fail, in frame order,
-so the caller reports them with the frame's own index and values.
+so the caller reports them with the rows' own values.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-ROW = "_row"  # the column each registered table gets: the row's position in its frame
+from pipelines.lib.content_hash import quote_ident
+
+# The column each registered table gets: the row's position in its frame. Queries are built from
+# this constant and identifiers of the code (table and column names through quote_ident); no value
+# of a row ever enters SQL text.
+ROW = "_row"
 
 
 @contextmanager
-def frames_in_duckdb(frames: dict[str, pd.DataFrame], columns: dict[str, list[str]]
+def frames_in_duckdb(frames: Mapping[str, pd.DataFrame | pa.Table], columns: dict[str, list[str]]
                      ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection on which `columns[name]` of `frames[name]`, plus `_row`, are the table `name`."""
+    """A connection on which `columns[name]` of `frames[name]` (a frame or an Arrow table), plus
+    `_row`, are the table `name`."""
     con = duckdb.connect(":memory:")
     try:
         for name, cols in columns.items():
@@ -32,9 +38,12 @@ def frames_in_duckdb(frames: dict[str, pd.DataFrame], columns: dict[str, list[st
         con.close()
 
 
-def as_arrow(frame: pd.DataFrame, columns: list[str]) -> pa.Table:
+def as_arrow(frame: pd.DataFrame | pa.Table, columns: list[str]) -> pa.Table:
     """The columns as Arrow (Arrow-backed text columns are not copied), with each row's position."""
-    table = pa.Table.from_pandas(frame[columns], preserve_index=False)
+    if isinstance(frame, pa.Table):
+        table = frame.select(columns)
+    else:
+        table = pa.Table.from_pandas(frame[columns], preserve_index=False)
     return table.append_column(ROW, pa.array(np.arange(len(frame), dtype=np.int64)))
 
 
@@ -46,14 +55,14 @@ def failing_rows(con: duckdb.DuckDBPyConnection, sql: str) -> np.ndarray:
 
 def missing_key(table: str, key: str, reference: str, reference_key: str | None = None) -> str:
     """Rows of `table` whose `key` is not a `reference_key` of `reference` (a NULL key is missing)."""
-    ref = reference_key or key
-    return (f"SELECT x.{ROW} FROM {table} x WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {reference} r WHERE r.{ref} = x.{key})")
+    t, k, r, rk = (quote_ident(n) for n in (table, key, reference, reference_key or key))
+    return f"SELECT x.{ROW} FROM {t} x WHERE NOT EXISTS (SELECT 1 FROM {r} r WHERE r.{rk} = x.{k})"
 
 
 def span_beyond_text(table: str) -> str:
     """Rows of `table` whose char_end lies past the end of their document (documents.n_chars)."""
-    return f"SELECT x.{ROW} FROM {table} x JOIN documents d ON d.doc_id = x.doc_id WHERE x.char_end > d.n_chars"
+    return (f"SELECT x.{ROW} FROM {quote_ident(table)} x JOIN documents d ON d.doc_id = x.doc_id "
+            f"WHERE x.char_end > d.n_chars")
 
 
 def evidence_mismatches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Mapping
 
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.lib import report as release_report
 from pipelines.lib import tables
@@ -32,6 +34,8 @@ from pipelines.lib.tables import ValidationReport
 from schemas import SCHEMA_VERSION, TABLES
 
 REPORTS = "reports"
+# A table as a frame, or a function that loads it (so the audit can hold one frame at a time).
+FrameSource = pd.DataFrame | Callable[[], pd.DataFrame]
 _STAGE_TITLES = {"validation": "validation failed", "dataset": "dataset assertions failed",
                  "links": "cross-table audit failed", "files": "written files do not match the manifest"}
 
@@ -70,29 +74,37 @@ class CheckedFrames:
     rejected_files: int = 0
 
 
-def check_frames(frames: dict[str, pd.DataFrame]) -> CheckedFrames:
+def check_frames(frames: Mapping[str, FrameSource]) -> CheckedFrames:
     """pandera on every table, then the links between tables, then Arrow tables and content hashes.
 
     A pure function of the frames (it reads and writes no file), so it is the costly half of the
-    audit that a retry or a fault test can compute once."""
+    audit that a retry or a fault test can compute once. A frame may be given as a function that
+    loads it: then the tables are loaded, validated and turned into Arrow one at a time, and at
+    most one table is held as a pandas frame (with its validated copy) besides the Arrow tables."""
     failures: dict[str, list[ValidationReport]] = {}
-    validated = {}
+    arrow: dict[str, pa.Table] = {}
+    rows: dict[str, int] = {}
+    rejected = 0
     for name in TABLES:
-        validated[name], report = tables.validate(name, frames[name])
+        frame = frames[name]() if callable(frames[name]) else frames[name]
+        rows[name] = len(frame)
+        if name == "rejected_documents":
+            rejected = rejected_files(frame)
+        validated, report = tables.validate(name, frame)
         if not report.ok:
             failures.setdefault("validation", []).append(report)
+        elif "validation" not in failures:
+            arrow[name] = tables.to_arrow(name, validated)
+        del frame, validated
     if "validation" not in failures:  # the links assume the types pandera coerces
-        failures["links"] = audit(validated)
-    rows = {name: len(frames[name]) for name in TABLES}
-    rejected = rejected_files(frames["rejected_documents"])
+        failures["links"] = audit(arrow)
     if any(failures.values()):
         return CheckedFrames(failures, rows, None, None, rejected)
-    arrow = {name: tables.to_arrow(name, frame) for name, frame in validated.items()}
     hashes = {name: h for name, (_, h) in arrow_hashes(arrow, {n: tables.columns(n) for n in TABLES}).items()}
     return CheckedFrames(failures, rows, arrow, hashes, rejected)
 
 
-def build_candidate(frames: dict[str, pd.DataFrame], outputs_dir: Path, *, limits: AuditLimits,
+def build_candidate(frames: Mapping[str, FrameSource], outputs_dir: Path, *, limits: AuditLimits,
                     now: dt.datetime, code_version: str) -> Candidate:
     """Audit the frames and stage a release from them, or say "no change"; AuditFailed on any failure.
 

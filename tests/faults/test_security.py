@@ -49,6 +49,10 @@ SQL_FRAGMENTS = {
         "row_json_sql(columns)": "to_json() over columns, each through quote_ident",
         "relation": "a table expression from the callers: quote_ident(name), 'arrow_rows' or 'read_parquet(?)'",
     },
+    "pipelines/lib/frame_sql.py": {
+        "ROW": "the constant '_row', a column the module adds",
+        "sql": "a query of the module's own builders (identifiers through quote_ident)",
+    },
     "pipelines/lib/release_db.py": {
         "DUCKDB_STORAGE_VERSION": "a constant of the module",
         "kind": "'TABLE' or 'VIEW'",

@@ -1,7 +1,9 @@
 """The release audit's checks across tables, on small frames: each fault is reported with its row."""
 import pandas as pd
+import pyarrow as pa
 import pytest
 
+import pipelines.lib.audit as audit_module
 from pipelines.lib.audit import audit
 
 # An emoji (outside the Basic Multilingual Plane) and an accented letter before the spans: offsets
@@ -32,8 +34,9 @@ def _frames() -> dict[str, pd.DataFrame]:
 
 
 def _failures(frames) -> list[tuple[str, str, str, str, str]]:
+    tables = {name: pa.Table.from_pandas(frame, preserve_index=False) for name, frame in frames.items()}
     return [(r.table, c["column"], c["check"], c["failure_case"], c["index"])
-            for r in audit(frames) for c in r.failure_cases.to_dict("records")]
+            for r in audit(tables) for c in r.failure_cases.to_dict("records")]
 
 
 def test_consistent_tables_pass_with_offsets_counted_in_code_points():
@@ -64,8 +67,14 @@ def test_each_fault_is_reported_with_its_row_and_value(table, row, column, value
     assert _failures(frames) == [expected]
 
 
-def test_every_faulty_row_is_reported_by_its_own_index():
+def test_every_faulty_row_is_reported_by_its_position():
     frames = _frames()
-    frames["country_mentions"].index = [10, 20, 30]
     frames["country_mentions"]["iso2"] = ["XX", "TR", "YY"]
-    assert [f[3:] for f in _failures(frames)] == [("XX", "10"), ("YY", "30")]
+    assert [f[3:] for f in _failures(frames)] == [("XX", "0"), ("YY", "2")]
+
+
+def test_the_span_check_covers_every_slice_of_a_long_table(monkeypatch):
+    monkeypatch.setattr(audit_module, "SLICE_ROWS", 2)
+    frames = _frames()
+    frames["country_mentions"].loc[2, "surface"] = "Kosova"
+    assert [f[3:] for f in _failures(frames)] == [("Kosova", "2")]
