@@ -1,6 +1,6 @@
 """One in-process run of `publish_job`, timed, as the benchmarks in `incremental/` and `scale/` do it.
 
-A run goes through the same job and resources as `make run`; what it returns is what both
+A run goes through the same job, resources and runner (`pipelines.runner`) as `make run`; what it returns is what both
 benchmarks report: wall-clock seconds, the documents the extraction step processed and reused
 (from the `documents` asset's metadata) and the seconds of each step (from the run's events).
 """
@@ -10,16 +10,13 @@ import time
 from pathlib import Path
 
 
-def run_publish(job, instance, seeds: Path, outputs: Path, *, workers: int | None = None) -> dict:
-    from pipelines.resources import FrameIOManager, GuaranteesSettings
+def run_publish(instance, seeds: Path, outputs: Path, *, workers: int | None = None) -> dict:
+    """One run on `instance` (persistent) through `pipelines.runner`, as `guarantees run` does."""
+    from pipelines.runner import execute_publish
 
     start = time.perf_counter()
-    result = job.execute_in_process(
-        instance=instance, raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-        resources={"settings": GuaranteesSettings(seeds_dir=str(seeds), outputs_dir=str(outputs),
-                                                  extract_workers=workers),
-                   "io_manager": FrameIOManager(outputs_dir=str(outputs))})
+    result = execute_publish(instance, seeds_dir=seeds, outputs_dir=outputs, extract_workers=workers,
+                             log_level="ERROR")
     seconds = time.perf_counter() - start
     if not result.success:
         raise SystemExit(f"pipeline run {result.run_id} on {seeds} failed")

@@ -10,7 +10,7 @@ committed `.dagster/dagster.yaml`, as `make run` uses. Measured, in one invocati
 - unchanged: the N documents again;
 - +1: one new document among N (each repetition adds another one).
 
-Runs are in process (`publish_job.execute_in_process`, what `guarantees run` does after its
+Runs are in process (`pipelines.runner.execute_publish`, what `guarantees run` does after its
 imports); with the CLI on, the same two key figures are measured through `guarantees run` in a
 fresh process, imports included. Figures are medians of `--repeat` runs; only ratios taken within
 one invocation are comparable, as other load on the machine moves absolute times.
@@ -39,14 +39,11 @@ class Bench:
     def __init__(self, work: Path):
         import dagster as dg
 
-        from pipelines.definitions import defs
-
         self.work = work
         self.instance = dg.DagsterInstance.get()
-        self.job = defs.resolve_job_def("publish_job")
 
     def run(self, seeds: Path, outputs: Path) -> dict:
-        return run_publish(self.job, self.instance, seeds, outputs)
+        return run_publish(self.instance, seeds, outputs)
 
 
 def cli_run(seeds: Path, outputs: Path, home: Path) -> float:

@@ -103,13 +103,10 @@ def measure_core(folder: Path, workers: int, work: Path, **_) -> dict:
 def _pipeline_runner(outputs_base: Path, workers: int):
     import dagster as dg
 
-    from pipelines.definitions import defs
-
     instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def("publish_job")
 
     def run(seeds: Path, outputs: Path) -> dict:
-        return run_publish(job, instance, seeds, outputs, workers=workers)
+        return run_publish(instance, seeds, outputs, workers=workers)
     return run
 
 

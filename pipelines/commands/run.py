@@ -1,7 +1,8 @@
 """`guarantees run`: run the whole pipeline in-process on the Dagster instance and print a summary.
 
 The run is recorded in the instance at $DAGSTER_HOME (the Makefile points it at .dagster/), so it
-appears in `make ui` with its metadata. Exit status is non-zero when nothing was published, with
+appears in `make ui` with its metadata; it runs through `pipelines.runner`, which keeps no step's
+output in memory after the step. Exit status is non-zero when nothing was published, with
 one line naming the cause.
 """
 from __future__ import annotations
@@ -10,6 +11,8 @@ import argparse
 import json
 import os
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -20,19 +23,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import dagster as dg
-
-    from pipelines.definitions import defs
-    from pipelines.resources import FrameIOManager, GuaranteesSettings
+    from pipelines.resources import GuaranteesSettings
+    from pipelines.runner import execute_publish
 
     settings = GuaranteesSettings(seeds_dir=args.seeds_dir, outputs_dir=args.outputs_dir)
-    job = defs.resolve_job_def("publish_job")
     with _instance() as instance:
         level = "ERROR" if getattr(args, "quiet", False) else "WARNING"
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
-            resources={"settings": settings, "io_manager": FrameIOManager(outputs_dir=args.outputs_dir)})
+        result = execute_publish(instance, seeds_dir=args.seeds_dir, outputs_dir=args.outputs_dir, log_level=level)
     if not result.success:
         print(f"error: {_failure_line(result)}", file=sys.stderr)
         return 1
@@ -49,12 +46,19 @@ def _outcome(result) -> str | None:
     return None
 
 
+@contextmanager
 def _instance():
+    """The instance at $DAGSTER_HOME; without one, a temporary instance removed after the run
+    (the runner needs a persistent instance, see `pipelines.runner`)."""
     import dagster as dg
 
     if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+        return
+    with tempfile.TemporaryDirectory(prefix="guarantees-dagster-") as folder:
+        with dg.DagsterInstance.local_temp(folder) as instance:
+            yield instance
 
 
 def _failure_line(result) -> str:

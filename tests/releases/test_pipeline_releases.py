@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -103,3 +104,14 @@ def test_the_changelog_names_a_changed_status(seed_release, tmp_path):
     # The earlier release is still there, unchanged.
     assert (outputs / "releases" / seed_release.name / "manifest.json").read_bytes() == \
         (seed_release / "manifest.json").read_bytes()
+
+
+def test_guarantees_run_without_a_dagster_home_uses_a_temporary_instance(tmp_path, capsys, monkeypatch):
+    """The runner needs a persistent instance: without DAGSTER_HOME one is made for the run and removed."""
+    monkeypatch.delenv("DAGSTER_HOME")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    code, out, err = cli(SEEDS, tmp_path / "outputs", capsys)
+    assert code == 0, err
+    assert out.startswith("published release ")
+    assert list((tmp_path / "tmp").iterdir()) == []
