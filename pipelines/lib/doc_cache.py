@@ -141,7 +141,8 @@ class DocCache:
             doc_ids = wanted[segment] if len(wanted[segment]) < self.segment_sizes[segment] else None
             for name, table in self._read_segment(segment, doc_ids).items():
                 parts[name].append(table)
-        return {name: _in_order(_concat(parts[name], schema), order) for name, schema in self.schemas.items()}
+        # pop: a table's segment parts are dropped once it is in order, not kept until every table is
+        return {name: _in_order(_concat(parts.pop(name), schema), order) for name, schema in self.schemas.items()}
 
     def _read_segment(self, segment: str, doc_ids: list[str] | None) -> dict[str, pa.Table]:
         """A segment's tables; only the rows of `doc_ids` unless it is None (every row)."""
