@@ -1,8 +1,9 @@
 """One in-process run of `publish_job`, timed, as the benchmarks in `incremental/` and `scale/` do it.
 
-A run goes through the same job, resources and runner (`pipelines.runner`) as `make run`; what it returns is what both
-benchmarks report: wall-clock seconds, the documents the extraction step processed and reused
-(from the `documents` asset's metadata) and the seconds of each step (from the run's events).
+A run goes through the same job, resources and runner (`pipelines.runner`) as `make run`; what it
+returns is what both benchmarks report: wall-clock seconds, the documents the extraction step
+processed and reused (from the `documents` asset's metadata) and the seconds of each step (from
+the run's events).
 """
 from __future__ import annotations
 

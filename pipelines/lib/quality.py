@@ -35,9 +35,9 @@ def commitments_without_evidence(commitments: pd.DataFrame, sentences: pd.DataFr
                                "sentences": ["doc_id", "sentence_no", "text"]}) as con:
         mismatched = sql.evidence_mismatches(con)
     problems = pd.Series(None, index=range(len(commitments)), dtype=object)
-    cited = mismatched["cited"].to_numpy(dtype=bool)
-    numbers = commitments["sentence_no"].to_numpy()[mismatched[sql.ROW].to_numpy()]
-    problems.iloc[mismatched[sql.ROW].to_numpy()] = [
+    rows, cited = mismatched[sql.ROW].to_numpy(), mismatched["cited"].to_numpy(dtype=bool)
+    numbers = commitments["sentence_no"].to_numpy()[rows]
+    problems.iloc[rows] = [
         f"evidence differs from sentence {n}" if c else f"sentence {n} does not exist" for n, c in zip(numbers, cited)]
     blank = [not (e if isinstance(e, str) else "").strip() for e in values(commitments["evidence"])]
     problems[blank] = "no evidence"

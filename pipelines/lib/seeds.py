@@ -12,7 +12,6 @@ folder, the same read limits and the same reading code; otherwise every file is 
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -110,8 +109,6 @@ def _unchanged(seeds_dir: Path, rel: str, state: SeedState | None, known: dict[s
 def load_text(seeds_dir: Path, doc: RawDocument, limits: ReadLimits) -> RawDocument:
     """`doc` with its text, read again from the seeds folder; SeedChanged when the file no longer
     holds the bytes the ingest step recorded (it changed during the run)."""
-    if doc.text is not None:
-        return doc
     fresh = read_document(seeds_dir, doc.source_path, limits)
     if isinstance(fresh, Rejection) or fresh.sha256 != doc.sha256:
         raise SeedChanged(f"{doc.source_path} changed after this run listed it (its bytes no longer have sha256 "
@@ -143,20 +140,16 @@ def _record_key(seeds_dir: Path, limits: ReadLimits) -> dict[bytes, bytes]:
 
 
 def save_record(path: Path, seeds_dir: Path, limits: ReadLimits, documents: list[RawDocument]) -> None:
-    """The accepted documents of this read, for the next run. A document whose sidecar was
-    rejected is left out, so that the rejection is found (and reported) again."""
+    """The accepted documents of this read, for the next run. A document whose sidecar was rejected
+    is recorded without one, so `_unchanged` never reuses it while that sidecar is there: the
+    rejection is found (and reported) again."""
     rows = [dict(source_path=d.source_path, sha256=d.sha256, encoding=d.encoding, n_bytes=d.n_bytes,
                  sidecar_sha256=d.sidecar.sha256, sidecar_published=d.sidecar.published,
                  sidecar_source_url=d.sidecar.source_url, sidecar_language=d.sidecar.language)
-            for d in documents if d.sidecar.sha256 is not None or _no_sidecar(seeds_dir, d)]
+            for d in documents]
     table = pa.Table.from_pylist(rows, schema=_RECORD_SCHEMA).replace_schema_metadata(_record_key(seeds_dir, limits))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(table, path)
-
-
-def _no_sidecar(seeds_dir: Path, doc: RawDocument) -> bool:
-    sidecar = seeds_dir / (doc.source_path + SIDECAR_SUFFIX)
-    return not sidecar.exists() and not sidecar.is_symlink()
 
 
 def load_record(path: Path, seeds_dir: Path, limits: ReadLimits) -> dict[str, RawDocument]:
@@ -172,6 +165,5 @@ def load_record(path: Path, seeds_dir: Path, limits: ReadLimits) -> dict[str, Ra
     cols = table.to_pydict()
     out = {}
     for path_, sha, enc, n, side_sha, published, url, lang in zip(*(cols[n] for n in _RECORD_SCHEMA.names)):
-        published = published if isinstance(published, dt.date) else None
         out[path_] = RawDocument(path_, sha, None, enc, n, Sidecar(published, url, lang, side_sha))
     return out
