@@ -4,6 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.lib import tables
+from pipelines.lib.memory import release_free_memory
 from pipelines.lib.tables import ValidationReport
 from schemas import TABLES
 
@@ -52,3 +53,12 @@ def failure(reports: list[ValidationReport], what: str) -> dg.Failure:
     return dg.Failure(description=f"{what}: {first}",
                       metadata={"failure_cases": dg.MetadataValue.md(markdown_table(cases.head(200))),
                                 "n_failures": len(cases)})
+
+
+def free_memory(context: dg.AssetExecutionContext) -> None:
+    """At the start of a heavy step: give back what earlier steps of this process freed (see
+    `pipelines.lib.memory`), and say how much in the run's log."""
+    before, after = release_free_memory()
+    if before is not None and after is not None:
+        context.log.debug(f"returned {before - after:.0f} MB of freed memory to the OS "
+                          f"(resident {before:.0f} -> {after:.0f} MB)")

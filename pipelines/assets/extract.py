@@ -13,7 +13,7 @@ import dagster as dg
 import pandas as pd
 
 from pipelines import checks
-from pipelines.assets._metadata import failure, markdown_table
+from pipelines.assets._metadata import failure, free_memory, markdown_table
 from pipelines.lib import tables
 from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, extract_incremental
 from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
@@ -43,6 +43,7 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     """Extract every new or changed document, reuse the cached rows of the others, validate each
     table and run its checks. The `documents` output's metadata lists what was processed, reused
     and dropped; an invalid table fails the step with every failure case and is not stored."""
+    free_memory(context)
     documents = [raw_document_from_row(row) for row in raw_documents.to_dict("records")]
     seeds, limits = settings.seeds_path, settings.read_limits
     try:

@@ -7,7 +7,7 @@ from typing import Callable
 import dagster as dg
 import pandas as pd
 
-from pipelines.assets._metadata import markdown_table
+from pipelines.assets._metadata import free_memory, markdown_table
 from pipelines.lib.fsio import os_error_text
 from pipelines.lib.publish_lock import LockHeld, ProcessRecord
 from pipelines.lib.release import PublishError, Release, publish
@@ -33,6 +33,7 @@ def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSet
     write the release into a staging folder and re-open every file. Content equal to the latest
     release stages nothing ("no change"). Any failure stops the run here, before anything is published,
     and writes a report file listing every failure."""
+    free_memory(context)
     try:
         limits = settings.audit_limits
         lock_timeout = settings.lock_timeout_s

@@ -1,0 +1,50 @@
+"""Hand memory that freed objects left in the allocators back to the operating system.
+
+Every step of a run shares one process (the in-process executor), so a step's peak adds to what
+the steps before it left behind. Freed memory mostly is not given back: Arrow's allocator
+(mimalloc) keeps freed blocks for reuse, and glibc's malloc keeps the top of its heaps. In a run
+over 10,000 documents the release audit started with about 230 MB so held (591 MB resident, 362 MB
+after this), on top of which it built its own tables. Called where a heavy step starts, after the
+previous step's objects are gone; it costs milliseconds.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from functools import lru_cache
+
+import pyarrow as pa
+
+
+def release_free_memory() -> tuple[float | None, float | None]:
+    """Return freed allocator memory to the OS; (resident MB before, after), None where unknown."""
+    before = resident_mb()
+    gc.collect()  # cyclic garbage holding Arrow buffers frees them only now
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+    return before, resident_mb()
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's `malloc_trim`, or None on a C library without it (musl, macOS)."""
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim") if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory in MB (Linux `/proc`), None elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
