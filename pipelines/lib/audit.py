@@ -24,14 +24,28 @@ DOC_TABLES = ("sentences", "country_mentions", "date_mentions", "people", "commi
 SLICE_ROWS = 200_000
 
 
+# The columns the joins read, by table.
+LINK_COLUMNS = {"documents": ["doc_id", "n_chars"], "countries": ["iso2"],
+                "sentences": ["doc_id", "sentence_no", "char_start", "char_end", "text"],
+                "commitments": ["doc_id", "sentence_no", "evidence"],
+                "country_mentions": ["doc_id", "char_end", "iso2"], "date_mentions": ["doc_id", "char_end"],
+                "people": ["doc_id"], "unresolved_names": ["doc_id"]}
+SPAN_TEXT_COLUMNS = ["doc_id", "char_start", "char_end", "surface"]
+
+
+def audited_columns() -> dict[str, list[str]]:
+    """Every column `audit` reads, by table: a caller holding the tables on disk reads only these."""
+    needed = {table: list(cols) for table, cols in LINK_COLUMNS.items()}
+    needed["documents"].append("text")
+    for table in SPAN_TEXT_TABLES:
+        needed[table] += [c for c in SPAN_TEXT_COLUMNS if c not in needed[table]]
+    return needed
+
+
 def audit(tables: Mapping[str, pa.Table]) -> list[ValidationReport]:
     """Foreign keys, offsets inside the text, evidence equal to its sentence: the joins in DuckDB,
-    the span texts in Python."""
-    needed = {"documents": ["doc_id", "n_chars"], "countries": ["iso2"],
-              "sentences": ["doc_id", "sentence_no", "char_start", "char_end", "text"],
-              "commitments": ["doc_id", "sentence_no", "evidence"],
-              "country_mentions": ["doc_id", "char_end", "iso2"], "date_mentions": ["doc_id", "char_end"],
-              "people": ["doc_id"], "unresolved_names": ["doc_id"]}
+    the span texts in Python. `tables` need hold only the `audited_columns`."""
+    needed = LINK_COLUMNS
     checks = [(table, "doc_id", "doc_id in documents", sql.missing_key(table, "doc_id", "documents"))
               for table in DOC_TABLES]
     checks += [(table, "char_end", "char_end <= documents.n_chars", sql.span_beyond_text(table))

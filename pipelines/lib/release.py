@@ -133,10 +133,21 @@ def tool_versions() -> dict[str, str]:
 PageWriter = Callable[[Path, dict], None]
 
 
-def stage_release(tables_: dict[str, pa.Table], outputs_dir: Path, release_id: str, *, created_at: dt.datetime,
-                  code_version: str, table_hashes: dict[str, str], previous: Release | None,
+def write_table_file(table: pa.Table, name: str, path: Path, *, durable: bool = False) -> None:
+    """One table as the release's Parquet file: rows as given, the table's name and schema version in
+    the file's metadata, no timestamp (the same rows give the same bytes)."""
+    with fsio.open_write(path, durable=durable) as fh:
+        pq.write_table(table.replace_schema_metadata({"table": name, "schema_version": SCHEMA_VERSION}),
+                       fh, **PARQUET_OPTIONS)
+
+
+def stage_release(table_files: dict[str, Path], outputs_dir: Path, release_id: str, *, created_at: dt.datetime,
+                  code_version: str, rows: dict[str, int], table_hashes: dict[str, str], previous: Release | None,
                   pages: PageWriter | None = None) -> Release:
     """Write every file of a release into a fresh staging folder; the manifest is written last.
+
+    `table_files` are the tables as the audit wrote them (`write_table_file`), with their `rows` and
+    content hashes: they are copied in, and the DuckDB file is loaded from them, one table at a time.
 
     `pages(folder, head)` writes pages drawn from the staged files (the HTML report) after the data
     and before the manifest, so the manifest lists and checksums them like any other file.
@@ -144,28 +155,25 @@ def stage_release(tables_: dict[str, pa.Table], outputs_dir: Path, release_id: s
     `publish` moves a folder whose content is on disk. Any failure removes the folder and raises."""
     staging = staging_folders.create(releases_dir(outputs_dir) / STAGING, release_id)
     try:
-        return _write_release_files(tables_, staging, release_id, created_at=created_at, code_version=code_version,
-                                    table_hashes=table_hashes, previous=previous, pages=pages)
+        return _write_release_files(table_files, staging, release_id, created_at=created_at, code_version=code_version,
+                                    rows=rows, table_hashes=table_hashes, previous=previous, pages=pages)
     except BaseException:
         _discard_quietly(staging)
         raise
 
 
-def _write_release_files(tables_: dict[str, pa.Table], staging: Path, release_id: str, *, created_at: dt.datetime,
-                         code_version: str, table_hashes: dict[str, str], previous: Release | None,
-                         pages: PageWriter | None = None) -> Release:
+def _write_release_files(table_files: dict[str, Path], staging: Path, release_id: str, *, created_at: dt.datetime,
+                         code_version: str, rows: dict[str, int], table_hashes: dict[str, str],
+                         previous: Release | None, pages: PageWriter | None = None) -> Release:
     """The one place that writes a release's files into its staging folder (data, documents, manifest)."""
     created = created_at.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
     table_info = {}
     for name in TABLES:
-        table = tables_[name]
         path = staging / f"{name}.parquet"
-        with fsio.open_write(path, durable=True) as fh:
-            pq.write_table(table.replace_schema_metadata({"table": name, "schema_version": SCHEMA_VERSION}),
-                           fh, **PARQUET_OPTIONS)
-        table_info[name] = {"file": path.name, "rows": table.num_rows, "content_hash": table_hashes[name],
+        fsio.copy_file(table_files[name], path, durable=True)
+        table_info[name] = {"file": path.name, "rows": rows[name], "content_hash": table_hashes[name],
                             "primary_key": tables.primary_key(name)}
-    write_duckdb(tables_, staging / DB_FILE)
+    write_duckdb({name: staging / info["file"] for name, info in table_info.items()}, staging / DB_FILE)
     head = {"release_id": release_id, "created_at": created, "schema_version": SCHEMA_VERSION,
             "code_version": code_version, "previous_release_id": previous.release_id if previous else None}
     _write_changes(staging, head, table_info, previous)

@@ -11,7 +11,6 @@ import errno
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from pipelines.lib import fsio
 from pipelines.lib.content_hash import quote_ident, relation_hash, sql_literal
@@ -22,22 +21,23 @@ from schemas import TABLES
 DUCKDB_STORAGE_VERSION = "v1.2.0"
 
 
-def write_duckdb(tables: dict[str, pa.Table], path: Path) -> None:
-    """One DuckDB file with every table, the views and their comments, built aside and renamed."""
+def write_duckdb(table_files: dict[str, Path], path: Path) -> None:
+    """One DuckDB file with every table (loaded from its Parquet file, streamed: no table is held in
+    memory), the views and their comments, built aside and renamed."""
     tmp = path.with_name(path.name + ".tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         if leftover.exists():
             fsio.remove(leftover)
     with fsio.written_by_library(tmp) as local_path:
         try:
-            _build(tables, local_path)
+            _build(table_files, local_path)
         except duckdb.Error as exc:  # a full disk reaches us as a DuckDB error: say which file, as OSError does
             raise OSError(errno.EIO, f"DuckDB could not write the database: {str(exc).splitlines()[0]}",
                           local_path) from exc
     fsio.replace(tmp, path)
 
 
-def _build(tables: dict[str, pa.Table], local_path: str) -> None:
+def _build(table_files: dict[str, Path], local_path: str) -> None:
     con = duckdb.connect(":memory:")
     try:
         # The path is bound as a parameter; the storage version is a constant of this module.
@@ -47,9 +47,8 @@ def _build(tables: dict[str, pa.Table], local_path: str) -> None:
         con.execute("USE rel")
         con.execute("BEGIN TRANSACTION")  # one commit for every table, view and comment
         for name, model in TABLES.items():
-            con.register("incoming", tables[name])
-            con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM incoming")
-            con.unregister("incoming")
+            # A plain scan keeps the file's row order (DuckDB preserves insertion order by default).
+            con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM read_parquet(?)", [str(table_files[name])])
             schema = model.to_schema()
             _comment(con, name, schema.description or "", {c: s.description or "" for c, s in schema.columns.items()},
                      kind="TABLE")

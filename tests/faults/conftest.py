@@ -37,7 +37,8 @@ def base_outputs(fault_frames, tmp_path_factory) -> Path:
     """An outputs folder holding one release of the first tables (read-only: copy it with `copy_base`)."""
     outputs = tmp_path_factory.mktemp("base") / "outputs"
     outputs.mkdir()
-    assert attempt(outputs, check_frames(load_frames(fault_frames[0])), BASE_TIME) == 0
+    assert attempt(outputs, check_frames(load_frames(fault_frames[0]), tmp_path_factory.mktemp("checked")),
+                   BASE_TIME) == 0
     return outputs
 
 

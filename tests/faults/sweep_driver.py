@@ -139,8 +139,10 @@ def main(spec_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text())
     work = Path(spec["work"])
     now = dt.datetime.fromisoformat(spec["now"])
-    first = check_frames(load_frames(Path(spec["first_frames"])))
-    second = check_frames(load_frames(Path(spec["second_frames"])))
+    (work / "checked" / "first").mkdir(parents=True)
+    (work / "checked" / "second").mkdir()
+    first = check_frames(load_frames(Path(spec["first_frames"])), work / "checked" / "first")
+    second = check_frames(load_frames(Path(spec["second_frames"])), work / "checked" / "second")
     (work / "base").mkdir(parents=True)
     if run_child(work / "base", first, now - dt.timedelta(hours=1), work / "base-run", {}) != 0:
         print((work / "base-run.err").read_text(), file=sys.stderr)

@@ -119,20 +119,23 @@ def test_a_manifest_naming_a_table_file_outside_its_folder_is_refused(base_outpu
 
 
 def test_a_latest_pointer_holding_a_path_is_refused_and_nothing_is_written_outside(fault_frames, base_outputs,
-                                                                                    tmp_path, capsys):
+                                                                                    tmp_path, tmp_path_factory, capsys):
     outputs = copy_base(base_outputs, tmp_path)
     (inv.releases(outputs) / "latest.json").write_text('{"release_id": "../../escaped"}')
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if outputs not in p.parents)
-    assert attempt(outputs, check_frames(load_frames(fault_frames[1])), BASE_TIME) == 1
+    checked = check_frames(load_frames(fault_frames[1]), tmp_path_factory.mktemp("checked"))
+    assert attempt(outputs, checked, BASE_TIME) == 1
     assert "'../../escaped' is not a release id" in capsys.readouterr().err
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if outputs not in p.parents) == before
 
 
-def test_readers_open_the_database_read_only(fault_frames, base_outputs, tmp_path, monkeypatch, capsys):
+def test_readers_open_the_database_read_only(fault_frames, base_outputs, tmp_path, tmp_path_factory, monkeypatch,
+                                             capsys):
     """The CLI and the download never open a release's DuckDB file for writing, and the file itself
     refuses writes when opened read-only, as the README tells readers to open it."""
     outputs = copy_base(base_outputs, tmp_path)
-    assert attempt(outputs, check_frames(load_frames(fault_frames[1])), BASE_TIME.replace(hour=12)) == 0
+    checked = check_frames(load_frames(fault_frames[1]), tmp_path_factory.mktemp("checked"))
+    assert attempt(outputs, checked, BASE_TIME.replace(hour=12)) == 0
     root = inv.releases(outputs)
     first, second = inv.published_ids(outputs)
     db = root / second / "guarantees.duckdb"
