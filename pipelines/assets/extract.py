@@ -44,22 +44,25 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     table and run its checks. The `documents` output's metadata lists what was processed, reused
     and dropped; an invalid table fails the step with every failure case and is not stored."""
     free_memory(context)
-    documents = [raw_document_from_row(row) for row in raw_documents.to_dict("records")]
     seeds, limits = settings.seeds_path, settings.read_limits
-    try:
-        result = extract_incremental(documents, settings.cache_path / "extract", workers=settings.workers,
+    try:  # the list is the callee's alone, so the texts are freed once extracted
+        result = extract_incremental([raw_document_from_row(row) for row in raw_documents.to_dict("records")],
+                                     settings.cache_path / "extract", workers=settings.workers,
                                      load=partial(load_text, seeds, limits=limits))
     except SeedChanged as exc:
         raise dg.Failure(description=str(exc)) from None
     report, arrow = result.report, result.tables
-    del documents, result  # from here on each Arrow table is dropped once it is a frame: one copy at a time
+    del result  # from here on each Arrow table is dropped once it is a frame: one copy at a time
     context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
                      f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
     frames, invalid = {}, []
     for name in EXTRACTED_TABLES:
         extra = corpus_metadata(report, settings) if name == "documents" else None
-        frames[name], validation = yield from checks.checked_table(name, tables.from_arrow(arrow.pop(name)),
-                                                                   extra_metadata=extra)
+        frame, validation = yield from checks.checked_table(name, tables.from_arrow(arrow.pop(name)),
+                                                            extra_metadata=extra)
+        if name in checks.CROSS_CHECKED_TABLES:  # the others (documents' texts) are stored and dropped
+            frames[name] = frame
+        del frame
         if not validation.ok:
             invalid.append(validation)
     yield from checks.cross_table_results(frames, countries, settings.unresolved_threshold)

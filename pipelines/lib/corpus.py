@@ -22,7 +22,7 @@ import os
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 from typing import Callable, Iterable, Iterator
@@ -167,7 +167,8 @@ def extract_incremental(documents: list[RawDocument], cache_dir: Location, *, ba
                         load: Callable[[RawDocument], RawDocument] | None = None) -> CorpusResult:
     """Every extracted table for `documents`, extracting only those the cache does not hold, in
     batches of `batch_size` spread over `workers` processes. A document to extract that came
-    without its text (the ingest step did not read it again) gets it from `load`."""
+    without its text (the ingest step did not read it again) gets it from `load`. The texts are
+    dropped once extracted: a caller that keeps no other reference to `documents` frees them."""
     version = version or extractor_version()
     schemas = cache_schemas()
     fingerprints = [document_fingerprint(d) for d in documents]
@@ -186,6 +187,10 @@ def extract_incremental(documents: list[RawDocument], cache_dir: Location, *, ba
         finally:
             writer.close()
         t2 = time.perf_counter()
+        # Only paths and hashes are needed from here on: drop the texts (at 100,000 documents several
+        # hundred megabytes) before every table is read back. The caller passes the list for us to keep.
+        del todo
+        documents = [replace(d, text=None) for d in documents]
         stats = cache.commit(fingerprints, writer)
         t3 = time.perf_counter()
         result = cache.read(fingerprints)
