@@ -264,14 +264,17 @@ def _relation_dates(text: str, anchored: list[tuple[DateExpr, dt.date]]) -> list
 
 
 # "Six weeks after the Group of Seven promised Ukraine ...": a time counted from the declaration.
-_AFTER_DECLARATION = re.compile(
-    r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?) (?:after|since) (?:the )?(?:G7|G-7|Group of Seven|Joint Declaration|"
-    r"Vilnius (?:declaration|summit|pledge))\b", re.I)
+_SINCE_DECLARATION = (r" (?:after|since) (?:the )?(?:G7|G-7|Group of Seven|Joint Declaration|"
+                      r"Vilnius (?:declaration|summit|pledge))\b")
+_AFTER_DECLARATION = re.compile(r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?)" + _SINCE_DECLARATION, re.I)
+# The part every match contains, which starts with a space: searching for it first spares the
+# texts without it (nearly all) the full scan, which tries the leading \w+ at every word.
+_SINCE_DECLARATION_TEST = re.compile(_SINCE_DECLARATION, re.I)
 
 
 def _after_the_declaration(text: str, events: dict[tuple[str, str], dt.date]) -> list[dt.date]:
     adopted = [day for (_, status), day in events.items() if status == "declaration_founder"]
-    if not adopted:
+    if not adopted or not _SINCE_DECLARATION_TEST.search(text):
         return []
     out = [_shift(min(adopted), m.group("n"), m.group("u"), +1) for m in _AFTER_DECLARATION.finditer(text)]
     return [d for d in out if d is not None]
