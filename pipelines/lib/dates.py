@@ -145,10 +145,25 @@ _ANCHORS: list[tuple[re.Pattern, bool, tuple[str, ...]]] = [
 ]
 _BY_NAME = dict(_PATTERNS)
 _BEFORE, _AFTER = 40, 60  # window around an anchor: every expression fits in it
+# A part that every match of a pattern contains, as a pattern without assertions: a window where
+# it is not found holds no match, and the pattern is not run there. The test is exact (a regex
+# search finds any substring of the window in its language) and cheap: unlike the patterns, which
+# start with \b, it lets the engine skip ahead to the characters it can start with.
+_MONTH_GROUP = "(?:" + MONTH_ALT + ")"
+_NEEDED: dict[str, re.Pattern] = {
+    "iso": re.compile(r"\d-\d"),
+    "dotted": re.compile(r"\d\.\d"),
+    "month_day": re.compile(_MONTH_GROUP + r"\s+\d"),
+    "day_month": re.compile(r"\d(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_GROUP),
+    "month_year": re.compile(r"(?:19|20)\d\d"),
+    "month_span": re.compile(_MONTH_GROUP + r"\s+(?:and|to|through|until|-|\u2013)\s+" + _MONTH_GROUP),
+    "month_possessive": re.compile(r"'s|\u2019s"),
+}
 
 
-def _candidate_matches(text: str):
-    """(pattern name, match) for every expression, each found once."""
+def _candidate_matches(text: str, skip_by_needed: bool = True):
+    """(pattern name, match) for every expression, each found once; `skip_by_needed=False` runs
+    every pattern in every window of its anchor (for tests)."""
     lower = text.lower()
     if len(lower) != len(text):  # a few characters change length when lower-cased: scan everything
         for name, pattern in _PATTERNS:
@@ -160,6 +175,9 @@ def _candidate_matches(text: str):
         for hit in anchor.finditer(lower if on_lower else text):
             lo, hi = max(0, hit.start() - _BEFORE), min(len(text), hit.end() + _AFTER)
             for name in names:
+                needed = _NEEDED.get(name)
+                if skip_by_needed and needed is not None and not needed.search(text, lo, hi):
+                    continue
                 for m in _BY_NAME[name].finditer(text, lo, hi):
                     key = (name, m.start(), m.end())
                     if key not in seen:

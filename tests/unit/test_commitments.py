@@ -272,11 +272,10 @@ def test_adopting_the_declaration_with_the_g7_is_founding_it():
 
 # --- the trigger words that let ASCII sentences skip patterns must never change what is found ---
 
-def _sentences_of_corpora() -> list[str]:
+def corpus_texts() -> list[str]:
+    """The benchmark corpus's first 150 documents, the seeds and the evaluation documents."""
     import importlib.util
     from pathlib import Path
-
-    from pipelines.lib.sentences import split_sentences
 
     repo = Path(__file__).resolve().parents[2]
     spec = importlib.util.spec_from_file_location("bench_corpus", repo / "bench" / "scale" / "corpus.py")
@@ -285,7 +284,13 @@ def _sentences_of_corpora() -> list[str]:
     texts = [corpus.document(7, i) for i in range(150)]
     texts += [p.read_text(encoding="utf-8") for p in sorted((repo / "seeds").glob("*.txt"))]
     texts += [p.read_text(encoding="utf-8") for p in sorted((repo.parent / "shared" / "eval" / "docs").glob("*/*.txt"))]
-    return [s.text for text in texts for s in split_sentences(text)]
+    return texts
+
+
+def _sentences_of_corpora() -> list[str]:
+    from pipelines.lib.sentences import split_sentences
+
+    return [s.text for text in corpus_texts() for s in split_sentences(text)]
 
 
 def test_trigger_words_skip_nothing_that_matches_on_real_sentences():

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.lib.dates import find_dates, resolve
 
@@ -76,3 +78,32 @@ def test_a_year_alone_has_year_precision():
 
 def test_money_is_not_a_year():
     assert find_dates("It costs 2024 euros and 1999.5 tonnes.") == []
+
+
+# --- the parts a date pattern needs let windows skip it; they must never change what is found ---
+
+def test_needed_parts_skip_no_candidate_on_real_texts():
+    from pipelines.lib.dates import _candidate_matches
+    from tests.unit.test_commitments import corpus_texts
+
+    for text in corpus_texts():
+        fast = [(name, m.span()) for name, m in _candidate_matches(text)]
+        assert fast == [(name, m.span()) for name, m in _candidate_matches(text, skip_by_needed=False)], text[:80]
+
+
+def _needed_parts():
+    from pipelines.lib.dates import _BY_NAME, _NEEDED
+
+    return [pytest.param(_BY_NAME[name], needed, id=name) for name, needed in _NEEDED.items()]
+
+
+@pytest.mark.parametrize("pattern,needed", _needed_parts())
+def test_every_match_of_a_date_pattern_contains_its_needed_part(pattern, needed):
+    """Strings generated from each pattern itself, so that a pattern changed without its part fails here."""
+    @given(st.from_regex(pattern, alphabet=st.characters(min_codepoint=32, max_codepoint=0x2020)))
+    @settings(max_examples=300, deadline=None, database=None)
+    def check(text):
+        for m in pattern.finditer(text):
+            assert needed.search(text, m.start(), m.end()), m.group()
+
+    check()
