@@ -17,10 +17,12 @@ from pipelines.countries import resolve
 from pipelines.lib.mentions import Mention
 
 _CAP = r"[A-Z\u00c0-\u00de\u0100-\u017f][\w'\u2019-]+"
+_STATE_NOUNS = r"Republic|Kingdom|Federation|Principality|Grand Duchy|Sultanate|Emirate|Commonwealth|State|Confederation"
 _STATE_LIKE = re.compile(
-    r"\b(?:(?:Democratic |People's |Federal |Islamic |Socialist |United )?(?:Republic|Kingdom|Federation|Principality|"
-    r"Grand Duchy|Sultanate|Emirate|Commonwealth|State|Confederation) of (?:the )?" + _CAP + r"(?: " + _CAP + r")?"
-    r"|" + _CAP + r" (?:Republic|Federation|Islands))\b")
+    r"\b(?:(?:Democratic |People's |Federal |Islamic |Socialist |United )?(?:" + _STATE_NOUNS + r") of (?:the )?"
+    + _CAP + r"(?: " + _CAP + r")?|" + _CAP + r" (?:Republic|Federation|Islands))\b")
+# A word that every match of _STATE_LIKE contains.
+_STATE_WORD = re.compile(_STATE_NOUNS + "|Islands")
 _LONE_CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de\u0100-\u017f][^\W\d_]{5,}(?![\w-])(?! [A-Z])")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'\u2019-]*\s$")
 
@@ -31,7 +33,7 @@ def find_unresolved(text: str, mentions: list[Mention], excluded: list[tuple[int
     for a, b in [(m.char_start, m.char_end) for m in mentions] + list(excluded):
         covered[a:b] = b"\x01" * (b - a)
     found: dict[str, dict] = {}
-    for m in _STATE_LIKE.finditer(text):
+    for m in _state_like(text):
         if _overlaps(m, covered):
             continue
         answer = resolve(m.group())
@@ -44,6 +46,23 @@ def find_unresolved(text: str, mentions: list[Mention], excluded: list[tuple[int
         if answer.method == "fuzzy" and answer.iso2 is not None:
             _count(found, m, f"possible misspelling: {answer.reason}", answer.iso2)
     return sorted(found.values(), key=lambda row: row["first_char_start"])
+
+
+def _state_like(text: str):
+    """`_STATE_LIKE.finditer(text)`, scanning only the lines that hold a state word.
+
+    A match never spans a line (it is words and spaces), so the scan of each such line finds what
+    the scan of the whole text finds there, and a line without a state word holds no match. The
+    whole-text scan is costly: it tries the pattern at every word.
+    """
+    scanned_to = 0
+    for word in _STATE_WORD.finditer(text):
+        if word.start() < scanned_to:
+            continue
+        start = text.rfind("\n", 0, word.start()) + 1
+        end = text.find("\n", word.end())
+        scanned_to = len(text) if end < 0 else end
+        yield from _STATE_LIKE.finditer(text, start, scanned_to)
 
 
 def _overlaps(m: re.Match, covered: bytearray) -> bool:

@@ -12,3 +12,12 @@ def test_state_like_names_and_misspellings_are_listed_not_coded():
 def test_known_countries_and_covered_spans_are_not_listed():
     text = "The Republic of Poland and Germnay agreed."
     assert [r["surface"] for r in find_unresolved(text, [], [(0, 22), (27, 34)])] == []
+
+
+def test_state_like_names_are_found_line_by_line_as_in_the_whole_text():
+    from pipelines.lib.unresolved import _STATE_LIKE, _state_like
+    from tests.unit.test_commitments import corpus_texts
+
+    texts = corpus_texts() + ["Republic of Foo\nthe Kingdom of\nBar Islands, the Federation of Baz Qux and Foo Republic"]
+    for text in texts:
+        assert [m.span() for m in _state_like(text)] == [m.span() for m in _STATE_LIKE.finditer(text)], text[:80]
