@@ -23,7 +23,10 @@ _STATE_LIKE = re.compile(
     + _CAP + r"(?: " + _CAP + r")?|" + _CAP + r" (?:Republic|Federation|Islands))\b")
 # A word that every match of _STATE_LIKE contains.
 _STATE_WORD = re.compile(_STATE_NOUNS + "|Islands")
-_LONE_CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de\u0100-\u017f][^\W\d_]{5,}(?![\w-])(?! [A-Z])")
+# The capital comes first and the test of the character before it second ("X." looks behind
+# the capital): a pattern that starts with a character class lets the engine skip to the
+# capitals, while one that starts with a lookbehind is tried at every position.
+_LONE_CAPITALISED = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f](?<![\w'\u2019-].)[^\W\d_]{5,}(?![\w-])(?! [A-Z])")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'\u2019-]*\s$")
 
 

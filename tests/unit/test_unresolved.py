@@ -21,3 +21,14 @@ def test_state_like_names_are_found_line_by_line_as_in_the_whole_text():
     texts = corpus_texts() + ["Republic of Foo\nthe Kingdom of\nBar Islands, the Federation of Baz Qux and Foo Republic"]
     for text in texts:
         assert [m.span() for m in _state_like(text)] == [m.span() for m in _STATE_LIKE.finditer(text)], text[:80]
+
+
+def test_lone_capitalised_words_are_those_of_the_lookbehind_first_pattern():
+    import re
+
+    from pipelines.lib.unresolved import _LONE_CAPITALISED
+    from tests.unit.test_commitments import corpus_texts
+
+    written = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de\u0100-\u017f][^\W\d_]{5,}(?![\w-])(?! [A-Z])")
+    for text in corpus_texts() + ["Germnay\nRomana, x-Indira's Ōsakaa _Abcdef 'Abcdefg"]:
+        assert [m.span() for m in _LONE_CAPITALISED.finditer(text)] == [m.span() for m in written.finditer(text)]
