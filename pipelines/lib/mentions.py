@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -143,11 +145,12 @@ def find_country_mentions(text: str, gazetteer: Gazetteer | None = None,
     do not count as countries.
     """
     gazetteer = gazetteer or default_gazetteer()
+    inside_excluded = _Enclosing(excluded)
     out: list[Mention] = []
     for entry, start, end in gazetteer.raw_matches(text):
         if entry.code is None or not _word_bounded(text, start, end, entry):
             continue
-        if any(a <= start and end <= b for a, b in excluded):
+        if inside_excluded(start, end):
             continue
         if not _counts_in_context(text, start, end, entry):
             continue
@@ -155,6 +158,19 @@ def find_country_mentions(text: str, gazetteer: Gazetteer | None = None,
     return out
 
 
+class _Enclosing:
+    """Does one of the spans enclose [start, end)? A binary search for the spans that start at or
+    before `start`, and the furthest end among them: testing every span for every match is
+    quadratic in the length of a document."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = list(accumulate((b for _, b in ordered), max))
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        return i > 0 and self.reach[i - 1] >= end
 
 
 def _word_bounded(text: str, start: int, end: int, entry: _Entry) -> bool:

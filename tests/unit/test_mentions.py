@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.lib.mentions import find_country_mentions
 
@@ -87,3 +89,13 @@ def test_a_language_compound_is_not_a_country():
 
 def test_a_country_inside_a_company_name_is_not_a_mention():
     assert codes("a loan from Bank of Cyprus and flights by Air Serbia") == []
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=12),
+       st.integers(0, 70), st.integers(0, 20))
+def test_enclosing_spans_are_found_by_binary_search_as_by_testing_each(spans, start, length):
+    from pipelines.lib.mentions import _Enclosing
+
+    spans = [(a, a + n) for a, n in spans]
+    end = start + length
+    assert _Enclosing(spans)(start, end) == any(a <= start and end <= b for a, b in spans)
