@@ -182,10 +182,12 @@ def _known_surnames() -> frozenset[str]:
     return frozenset(surname for _, surname in known_people())
 
 
-def _surname_index(table: dict[tuple[str, str], KnownPerson]) -> dict[str, KnownPerson | None]:
-    """Surname key -> the one known person with it (None when two share it)."""
+@lru_cache(maxsize=1)
+def _surname_index() -> dict[str, KnownPerson | None]:
+    """Surname key -> the one known person with it (None when two share it); built once, not for
+    every surname met alone."""
     index: dict[str, KnownPerson | None] = {}
-    for (_, surname), person in table.items():
+    for (_, surname), person in known_people().items():
         if surname in index and index[surname] != person:
             index[surname] = None
         else:
@@ -436,7 +438,7 @@ def _known(full: list[_Candidate], group: list[_Candidate]) -> KnownPerson | Non
         if hit:
             return hit
     if not full:
-        return _surname_index(table).get(translit_key(group[0].tokens[-1]))
+        return _surname_index().get(translit_key(group[0].tokens[-1]))
     return None
 
 
