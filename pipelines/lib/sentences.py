@@ -93,6 +93,8 @@ def _is_table_row(line: str) -> bool:
     """Pipes, tabs, or columns aligned with runs of spaces ("Spain    signed    27 May")."""
     if line.count("|") >= 2 or line.count("\t") >= 2:
         return True
+    if "\t" not in line and "  " not in line:
+        return False  # a column gap is a tab or two spaces: most lines are spared the scan for one
     gaps = len(_COLUMN_GAP.findall(line.strip()))
     return gaps >= 2 or (gaps == 1 and len(line.split()) <= 8 and not re.search(r"[.!?]$", line.strip()))
 
