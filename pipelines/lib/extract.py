@@ -82,11 +82,12 @@ def extract_document(raw: RawDocument) -> DocumentExtraction:
     party_refs = _party_refs(mentions, people)
 
     refs_of = _BySentence(party_refs, [a for a, _, _, _ in party_refs])
-    pairs = _pairs([_facts_for(s, refs_of(s)) for s in sentences])
+    undated = [_facts_for(s, refs_of(s)) for s in sentences]
+    pairs = _pairs(undated)
     claims = _claims(sentences, pairs)
     published = _published(raw, text, exprs, claims)
     resolved = _resolve_all(exprs, published.date, sentences)
-    facts = _sentence_facts(sentences, refs_of, exprs, resolved)
+    facts = _sentence_facts(sentences, undated, exprs, resolved)
     declaration = _declaration_date(sentences, exprs, resolved)
     commitments = _commitments(facts, pairs, declaration)
 
@@ -219,15 +220,17 @@ def _resolve_all(exprs: list[DateExpr], published: dt.date | None, sentences: li
     return out
 
 
-def _sentence_facts(sentences, refs_of: _BySentence, exprs, resolved) -> list[cm.SentenceFacts]:
+def _sentence_facts(sentences, undated: list[cm.SentenceFacts], exprs, resolved) -> list[cm.SentenceFacts]:
+    """`undated` (the facts without dates, one a sentence) with the resolved dates of each
+    sentence; their parties are kept, not built again."""
     facts = []
     dates_of = _BySentence(list(zip(exprs, resolved)), [e.char_start for e in exprs])  # exprs are in text order
-    for sentence in sentences:
+    for sentence, f in zip(sentences, undated):
         base = sentence.char_start
         dated = [cm.DatedSpan(e.char_start - base, e.char_end - base, r.date_start, r.date_end, r.precision, e.future)
                  for e, r in dates_of(sentence)
                  if r.date_start is not None and not _DECLARATION_DAY.search(e.surface)]
-        facts.append(_facts_for(sentence, refs_of(sentence), dated))
+        facts.append(cm.SentenceFacts(f.sentence_no, f.line_no, f.text, f.parties, tuple(dated), f.kind))
     return facts
 
 
