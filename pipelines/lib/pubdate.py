@@ -62,6 +62,10 @@ _RELATION_BEFORE_DATE = re.compile(
     r"\b(?P<n>\w+) (?P<u>days?|weeks?|months?|years?) (?:(?:earlier|before|ago|previously),?\s+(?:on\s+)?"
     # "On Tuesday, thirteen days after hosting the summit in Tirana on 28 February"
     r"|after\b[^.;]{0,80}?\bon\s+)$", re.I)
+# The part every match of _RELATION_BEFORE_DATE contains (its unit), which starts with a space:
+# most windows before a date lack it and are spared the pattern, which tries its leading \w+ at
+# every word. tests/unit/test_pubdate.py checks it against strings the pattern matches.
+_UNIT_OF_TIME = re.compile(r" (?:days?|weeks?|months?|years?) ", re.I)
 _RELATION_AFTER_DATE = re.compile(
     r"^[^.;]{0,100}?,\s+(?P<n>\w+) (?P<u>days?|weeks?) (?P<dir>before|after) (?!it\b|that\b|this\b|then\b)[A-Za-z]", re.I)
 
@@ -253,7 +257,8 @@ def _relation_dates(text: str, anchored: list[tuple[DateExpr, dt.date]]) -> list
     the trip (January 22)."""
     out = []
     for expr, day in anchored:
-        before = _RELATION_BEFORE_DATE.search(text[max(0, expr.char_start - 120):expr.char_start])
+        window = text[max(0, expr.char_start - 120):expr.char_start]
+        before = _RELATION_BEFORE_DATE.search(window) if _UNIT_OF_TIME.search(window) else None
         if before:
             out.append(_shift(day, before.group("n"), before.group("u"), +1))
         after = _RELATION_AFTER_DATE.match(text[expr.char_end:expr.char_end + 160])

@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from pipelines.lib.documents import RawDocument
 from pipelines.lib.extract import extract_document
 
@@ -100,3 +102,13 @@ def test_days_counted_after_a_yearless_date():
     body = ("Italy signed its security agreement in Kyiv on 24 February.\n"
             "On Tuesday, thirteen days after hosting a summit in Tirana on 28 February, Albania opened talks.\n")
     assert published(body)[0] == dt.date(2024, 3, 13)
+
+
+@pytest.mark.parametrize("pattern,needed", [("_AFTER_DECLARATION", "_SINCE_DECLARATION_TEST"),
+                                            ("_RELATION_BEFORE_DATE", "_UNIT_OF_TIME")])
+def test_every_match_of_a_relation_pattern_contains_the_part_tested_first(pattern, needed):
+    """The cheap test must find something in every string the costly pattern matches."""
+    from pipelines.lib import pubdate
+    from tests.unit.test_dates import check_every_match_contains
+
+    check_every_match_contains(getattr(pubdate, pattern), getattr(pubdate, needed))
