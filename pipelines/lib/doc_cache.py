@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -244,9 +245,14 @@ def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
 
 
 def _in_order(table: pa.Table, order: pa.Array) -> pa.Table:
-    """Rows sorted by their document's position in `order`, keeping each document's row order."""
+    """Rows sorted by their document's position in `order`, keeping each document's row order.
+
+    Rows already in that order (a corpus extracted in one go, or grown at its end) are returned as
+    they are: reordering copies the table, at 100,000 documents a second copy of 1.6 GB of tables."""
     if table.num_rows == 0:
         return table
     position = pc.index_in(table["doc_id"], value_set=order)
-    keys = pa.table({"position": position, "row": pa.array(range(table.num_rows), pa.int64())})
+    if table.num_rows == 1 or pc.all(pc.greater_equal(position[1:], position[:-1])).as_py():
+        return table
+    keys = pa.table({"position": position, "row": pa.array(np.arange(table.num_rows, dtype=np.int64))})
     return table.take(pc.sort_indices(keys, sort_keys=[("position", "ascending"), ("row", "ascending")]))

@@ -167,3 +167,14 @@ def test_a_value_that_does_not_fit_its_column_is_named(tmp_path, monkeypatch):
         document={"doc_id": raw.doc_id, "n_chars": "many"}))
     with pytest.raises(ValueError, match=r"documents\.n_chars"):
         extract_incremental([variant(0)], tmp_path, version="v")
+
+
+def test_in_order_sorts_by_document_keeping_each_documents_rows_and_leaves_ordered_rows_alone():
+    import pyarrow as pa
+    rows = pa.table({"doc_id": ["b", "a", "b", "c", "a"], "n": [0, 1, 2, 3, 4]})
+    order = pa.array(["a", "b", "c"])
+    assert doc_cache._in_order(rows, order).to_pydict() == {"doc_id": ["a", "a", "b", "b", "c"], "n": [1, 4, 0, 2, 3]}
+    ordered = pa.table({"doc_id": ["a", "a", "b", "c"], "n": [1, 4, 0, 3]})
+    assert doc_cache._in_order(ordered, order) is ordered  # no copy of a table already in order
+    assert doc_cache._in_order(ordered, pa.array(["c", "b", "a"])).to_pydict() == \
+        {"doc_id": ["c", "b", "a", "a"], "n": [3, 0, 1, 4]}
