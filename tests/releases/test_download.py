@@ -39,7 +39,11 @@ def http_server_process(directory: Path):
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # once seen on a machine loaded by other jobs: do not fail the test on it
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 class CuttingHandler(http.server.SimpleHTTPRequestHandler):
