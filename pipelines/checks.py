@@ -76,6 +76,7 @@ def checked_table(table: str, frame: pd.DataFrame, output_name: str | None = Non
     yield from table_results(table, frame, report)
     return frame, report
 
+
 # The extracted tables `cross_table_results` reads: the others need not be kept for it.
 CROSS_CHECKED_TABLES = ("sentences", "country_mentions", "commitments", "unresolved_names")
 

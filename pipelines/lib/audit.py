@@ -31,26 +31,21 @@ LINK_COLUMNS = {"documents": ["doc_id", "n_chars"], "countries": ["iso2"],
                 "country_mentions": ["doc_id", "char_end", "iso2"], "date_mentions": ["doc_id", "char_end"],
                 "people": ["doc_id"], "unresolved_names": ["doc_id"]}
 SPAN_TEXT_COLUMNS = ["doc_id", "char_start", "char_end", "surface"]
-
-
-def audited_columns() -> dict[str, list[str]]:
-    """Every column `audit` reads, by table: a caller holding the tables on disk reads only these."""
-    needed = {table: list(cols) for table, cols in LINK_COLUMNS.items()}
-    needed["documents"].append("text")
-    for table in SPAN_TEXT_TABLES:
-        needed[table] += [c for c in SPAN_TEXT_COLUMNS if c not in needed[table]]
-    return needed
+# Every column `audit` reads, by table (the joins' columns, the documents' texts and the spans'
+# surfaces): a caller holding the tables on disk reads only these.
+AUDITED_COLUMNS = {table: cols + [c for c in SPAN_TEXT_COLUMNS if table in SPAN_TEXT_TABLES and c not in cols]
+                   for table, cols in LINK_COLUMNS.items()}
+AUDITED_COLUMNS["documents"] = LINK_COLUMNS["documents"] + ["text"]
 
 
 def audit(tables: Mapping[str, pa.Table]) -> list[ValidationReport]:
     """Foreign keys, offsets inside the text, evidence equal to its sentence: the joins in DuckDB,
-    the span texts in Python. `tables` need hold only the `audited_columns`."""
-    needed = LINK_COLUMNS
+    the span texts in Python. `tables` need hold only the `AUDITED_COLUMNS`."""
     checks = [(table, "doc_id", "doc_id in documents", sql.missing_key(table, "doc_id", "documents"))
               for table in DOC_TABLES]
     checks += [(table, "char_end", "char_end <= documents.n_chars", sql.span_beyond_text(table))
                for table in SPAN_TABLES]
-    with sql.frames_in_duckdb(tables, needed) as con:
+    with sql.frames_in_duckdb(tables, LINK_COLUMNS) as con:
         reports = [_report(table, tables[table], sql.failing_rows(con, query), column, check)
                    for table, column, check, query in checks]
         evidence = sql.evidence_mismatches(con)[sql.ROW].to_numpy()

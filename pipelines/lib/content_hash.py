@@ -58,15 +58,6 @@ def arrow_hash(con: duckdb.DuckDBPyConnection, table, columns: list[str]) -> tup
         con.unregister("arrow_rows")
 
 
-def arrow_hashes(tables: dict, columns: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
-    """(rows, content hash) of in-memory Arrow tables, by name, on one connection."""
-    con = duckdb.connect(":memory:")
-    try:
-        return {name: arrow_hash(con, table, columns[name]) for name, table in tables.items()}
-    finally:
-        con.close()
-
-
 def parquet_hashes(paths: dict, columns: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
     """(rows, content hash) of Parquet files read back from disk, by name."""
     con = duckdb.connect(":memory:")

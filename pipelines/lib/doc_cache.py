@@ -252,7 +252,7 @@ def _in_order(table: pa.Table, order: pa.Array) -> pa.Table:
     if table.num_rows == 0:
         return table
     position = pc.index_in(table["doc_id"], value_set=order)
-    if table.num_rows == 1 or pc.all(pc.greater_equal(position[1:], position[:-1])).as_py():
+    if pc.all(pc.greater_equal(position[1:], position[:-1]), min_count=0).as_py():  # one row: true
         return table
     keys = pa.table({"position": position, "row": pa.array(np.arange(table.num_rows, dtype=np.int64))})
     return table.take(pc.sort_indices(keys, sort_keys=[("position", "ascending"), ("row", "ascending")]))

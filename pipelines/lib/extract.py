@@ -156,11 +156,11 @@ def _possessive_at(person: Person, end: int) -> bool:
     return end in person.possessive_ends
 
 
-def _facts_for(sentence: Sentence, party_refs, dated=()) -> cm.SentenceFacts:
-    """`party_refs`: the references that start inside the sentence."""
+def _facts_for(sentence: Sentence, party_refs) -> cm.SentenceFacts:
+    """`party_refs`: the references that start inside the sentence; no dates yet (`_sentence_facts`)."""
     base = sentence.char_start
     parties = tuple(cm.PartyRef(a - base, b - base, code, via) for a, b, code, via in party_refs)
-    return cm.SentenceFacts(sentence.sentence_no, sentence.line_no, sentence.text, parties, tuple(dated), sentence.kind)
+    return cm.SentenceFacts(sentence.sentence_no, sentence.line_no, sentence.text, parties, (), sentence.kind)
 
 
 def _walk(facts: list[cm.SentenceFacts]):
@@ -230,7 +230,7 @@ def _sentence_facts(sentences, undated: list[cm.SentenceFacts], exprs, resolved)
         dated = [cm.DatedSpan(e.char_start - base, e.char_end - base, r.date_start, r.date_end, r.precision, e.future)
                  for e, r in dates_of(sentence)
                  if r.date_start is not None and not _DECLARATION_DAY.search(e.surface)]
-        facts.append(cm.SentenceFacts(f.sentence_no, f.line_no, f.text, f.parties, tuple(dated), f.kind))
+        facts.append(replace(f, dates=tuple(dated)))
     return facts
 
 
