@@ -77,8 +77,14 @@ def checked_table(table: str, frame: pd.DataFrame, output_name: str | None = Non
     return frame, report
 
 
-# The extracted tables `cross_table_results` reads: the others need not be kept for it.
-CROSS_CHECKED_TABLES = ("sentences", "country_mentions", "commitments", "unresolved_names")
+# The extracted tables and columns `cross_table_results` reads (the checks and the failing rows
+# they show): the caller keeps only these, from tables it stores and drops one at a time.
+CROSS_CHECKED_COLUMNS = {
+    "sentences": ["doc_id", "sentence_no", "text"],
+    "country_mentions": ["doc_id", "sentence_no", "char_start", "surface", "iso2"],
+    "commitments": ["doc_id", "country_iso2", "status", "sentence_no", "evidence"],
+    "unresolved_names": ["doc_id", "surface", "n_mentions", "reason", "best_candidate"],
+}
 
 
 def cross_table_results(frames: dict[str, pd.DataFrame], countries: pd.DataFrame,

@@ -15,7 +15,7 @@ import pandas as pd
 from pipelines import checks
 from pipelines.assets._metadata import failure, free_memory, markdown_table
 from pipelines.lib import tables
-from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, extract_incremental
+from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, incremental_extraction
 from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
 from pipelines.resources import GuaranteesSettings
 
@@ -45,26 +45,28 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     and dropped; an invalid table fails the step with every failure case and is not stored."""
     free_memory(context)
     seeds, limits = settings.seeds_path, settings.read_limits
+    frames, invalid = {}, []
     try:  # the list is the callee's alone, so the texts are freed once extracted
-        result = extract_incremental([raw_document_from_row(row) for row in raw_documents.to_dict("records")],
-                                     settings.cache_path / "extract", workers=settings.workers,
-                                     load=partial(load_text, seeds, limits=limits))
+        with incremental_extraction([raw_document_from_row(row) for row in raw_documents.to_dict("records")],
+                                    settings.cache_path / "extract", workers=settings.workers,
+                                    load=partial(load_text, seeds, limits=limits)) as extracted:
+            report = extracted.report
+            context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
+                             f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
+            # One table at a time, read from the cache, validated, stored and dropped; only the
+            # columns the cross-table checks read are kept.
+            for name in EXTRACTED_TABLES:
+                extra = corpus_metadata(report, settings) if name == "documents" else None
+                frame, validation = yield from checks.checked_table(name, tables.from_arrow(extracted.table(name)),
+                                                                    extra_metadata=extra)
+                if name in checks.CROSS_CHECKED_COLUMNS:
+                    frames[name] = frame[checks.CROSS_CHECKED_COLUMNS[name]]
+                del frame
+                if not validation.ok:
+                    invalid.append(validation)
     except SeedChanged as exc:
         raise dg.Failure(description=str(exc)) from None
-    report, arrow = result.report, result.tables
-    del result  # from here on each Arrow table is dropped once it is a frame: one copy at a time
-    context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
-                     f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
-    frames, invalid = {}, []
-    for name in EXTRACTED_TABLES:
-        extra = corpus_metadata(report, settings) if name == "documents" else None
-        frame, validation = yield from checks.checked_table(name, tables.from_arrow(arrow.pop(name)),
-                                                            extra_metadata=extra)
-        if name in checks.CROSS_CHECKED_TABLES:  # the others (documents' texts) are stored and dropped
-            frames[name] = frame
-        del frame
-        if not validation.ok:
-            invalid.append(validation)
+    context.log.info(f"read the tables back from the cache in {report.seconds['read']:.2f} s")
     yield from checks.cross_table_results(frames, countries, settings.unresolved_threshold)
     if invalid:
         raise failure(invalid, "extracted tables failed validation")

@@ -52,6 +52,13 @@ class Entry:
     segment: str
 
 
+@dataclass(frozen=True)
+class ReadPlan:
+    """Which rows of which segment make up a list of documents (`DocCache.plan`)."""
+    segments: list[tuple[str, list[str] | None]]  # (segment, the doc_ids to keep or None for all)
+    order: pa.Array  # doc_ids in the order the rows are returned
+
+
 @dataclass
 class CommitStats:
     segments: int = 0
@@ -130,32 +137,32 @@ class DocCache:
     def hits(self, fingerprints: Iterable[str]) -> set[str]:
         return {fp for fp in fingerprints if fp in self.index}
 
-    def read(self, fingerprints: list[str]) -> dict[str, pa.Table]:
-        """Rows of every table for these documents (all cached), in the order given."""
+    def plan(self, fingerprints: list[str]) -> ReadPlan:
+        """Where the rows of these documents (all cached) are, and their order: the same for every
+        table, so worked out once per read of the corpus."""
         wanted: dict[str, list[str]] = {}
         for fp in fingerprints:
             entry = self.index[fp]
             wanted.setdefault(entry.segment, []).append(entry.doc_id)
-        order = pa.array([self.index[fp].doc_id for fp in fingerprints], pa.string())
-        parts: dict[str, list[pa.Table]] = {name: [] for name in self.schemas}
-        for segment in sorted(wanted):
-            doc_ids = wanted[segment] if len(wanted[segment]) < self.segment_sizes[segment] else None
-            for name, table in self._read_segment(segment, doc_ids).items():
-                parts[name].append(table)
-        # pop: a table's segment parts are dropped once it is in order, not kept until every table is
-        return {name: _in_order(_concat(parts.pop(name), schema), order) for name, schema in self.schemas.items()}
+        segments = [(segment, wanted[segment] if len(wanted[segment]) < self.segment_sizes[segment] else None)
+                    for segment in sorted(wanted)]
+        return ReadPlan(segments, pa.array([self.index[fp].doc_id for fp in fingerprints], pa.string()))
+
+    def read_table(self, name: str, plan: ReadPlan) -> pa.Table:
+        """One table's rows for the planned documents, in their order. One table at a time: a
+        caller that drops each before reading the next holds one table, not all of them."""
+        parts = [self._read_segment_table(segment, name, doc_ids) for segment, doc_ids in plan.segments]
+        return _in_order(_concat(parts, self.schemas[name]), plan.order)
 
     def _read_segment(self, segment: str, doc_ids: list[str] | None) -> dict[str, pa.Table]:
         """A segment's tables; only the rows of `doc_ids` unless it is None (every row)."""
-        folder = self.folder / "segments" / segment
-        out = {}
-        keep = pa.array(doc_ids, pa.string()) if doc_ids is not None else None
-        for name in self.schemas:
-            table = read_parquet(folder / f"{name}.parquet")
-            if keep is not None:
-                table = table.filter(pc.is_in(table["doc_id"], value_set=keep))
-            out[name] = table
-        return out
+        return {name: self._read_segment_table(segment, name, doc_ids) for name in self.schemas}
+
+    def _read_segment_table(self, segment: str, name: str, doc_ids: list[str] | None) -> pa.Table:
+        table = read_parquet(self.folder / "segments" / segment / f"{name}.parquet")
+        if doc_ids is None:
+            return table
+        return table.filter(pc.is_in(table["doc_id"], value_set=pa.array(doc_ids, pa.string())))
 
     # -- writing -------------------------------------------------------------------------------
 

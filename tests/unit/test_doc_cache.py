@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from filelock import Timeout
 
 from pipelines.lib import corpus, doc_cache
 from pipelines.lib.corpus import EXTRACTED_TABLES, extract_corpus, extract_incremental
@@ -178,3 +179,25 @@ def test_in_order_sorts_by_document_keeping_each_documents_rows_and_leaves_order
     assert doc_cache._in_order(ordered, order) is ordered  # no copy of a table already in order
     assert doc_cache._in_order(ordered, pa.array(["c", "b", "a"])).to_pydict() == \
         {"doc_id": ["c", "b", "a", "a"], "n": [3, 0, 1, 4]}
+
+
+def test_tables_are_read_one_at_a_time_while_the_cache_stays_locked(tmp_path, fake_extractor, monkeypatch):
+    """The pipeline reads the corpus's tables one by one (to hold one in memory), inside the block
+    that holds the cache's lock: another run cannot compact the segments away in between."""
+    docs = [variant(i) for i in range(4)]
+    extract_incremental(docs[:2], tmp_path, version="v")  # two segments: the rows come from both
+    read: list[str] = []
+    real = doc_cache.DocCache.read_table
+    monkeypatch.setattr(doc_cache.DocCache, "read_table", lambda self, name, plan: read.append(name) or real(self, name, plan))
+    monkeypatch.setattr(doc_cache, "LOCK_TIMEOUT_S", 0.2)
+    with corpus.incremental_extraction(list(reversed(docs)), tmp_path, version="v") as extracted:
+        assert read == []  # nothing is read before it is asked for
+        tables = {}
+        for name in EXTRACTED_TABLES:
+            tables[name] = extracted.table(name).to_pylist()
+            with pytest.raises(Timeout):
+                extract_incremental(docs, tmp_path, version="v")
+    assert read == list(EXTRACTED_TABLES)
+    assert tables == expected_rows(list(reversed(docs)))
+    assert extracted.report.seconds["read"] > 0
+    assert as_rows(extract_incremental(docs, tmp_path, version="v")) == expected_rows(docs)  # released
