@@ -25,17 +25,21 @@ ROW = "_row"
 
 
 @contextmanager
-def frames_in_duckdb(frames: Mapping[str, pd.DataFrame | pa.Table], columns: dict[str, list[str]]
+def frames_in_duckdb(frames: Mapping[str, pd.DataFrame | pa.Table], columns: dict[str, list[str]] | None = None
                      ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection on which `columns[name]` of `frames[name]` (a frame or an Arrow table), plus
-    `_row`, are the table `name`."""
+    """A connection on which `columns[name]` of `frames[name]` (a frame or an Arrow table; every
+    column when `columns` is not given), plus `_row`, are the table `name`."""
     con = duckdb.connect(":memory:")
     try:
-        for name, cols in columns.items():
-            con.register(name, as_arrow(frames[name], cols))
+        for name, frame in frames.items():
+            con.register(name, as_arrow(frame, _names(frame) if columns is None else columns[name]))
         yield con
     finally:
         con.close()
+
+
+def _names(frame: pd.DataFrame | pa.Table) -> list[str]:
+    return frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
 
 
 def as_arrow(frame: pd.DataFrame | pa.Table, columns: list[str]) -> pa.Table:
@@ -63,6 +67,10 @@ def span_beyond_text(table: str) -> str:
     """Rows of `table` whose char_end lies past the end of their document (documents.n_chars)."""
     return (f"SELECT x.{ROW} FROM {quote_ident(table)} x JOIN documents d ON d.doc_id = x.doc_id "
             f"WHERE x.char_end > d.n_chars")
+
+
+# The columns `evidence_mismatches` reads.
+EVIDENCE_COLUMNS = {"commitments": ["doc_id", "sentence_no", "evidence"], "sentences": ["doc_id", "sentence_no", "text"]}
 
 
 def evidence_mismatches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -30,9 +30,7 @@ def unknown_countries(mentions: pd.DataFrame, countries: pd.DataFrame) -> pd.Dat
 
 def commitments_without_evidence(commitments: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Commitments whose evidence is blank, or is not the text of the sentence they cite."""
-    with sql.frames_in_duckdb({"commitments": commitments, "sentences": sentences},
-                              {"commitments": ["doc_id", "sentence_no", "evidence"],
-                               "sentences": ["doc_id", "sentence_no", "text"]}) as con:
+    with sql.frames_in_duckdb({"commitments": commitments, "sentences": sentences}, sql.EVIDENCE_COLUMNS) as con:
         mismatched = sql.evidence_mismatches(con)
     problems = pd.Series(None, index=range(len(commitments)), dtype=object)
     rows, cited = mismatched[sql.ROW].to_numpy(), mismatched["cited"].to_numpy(dtype=bool)

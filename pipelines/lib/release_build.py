@@ -25,11 +25,10 @@ from typing import Callable, Mapping
 
 import duckdb
 import pandas as pd
-import pyarrow.parquet as pq
 
 from pipelines.lib import report as release_report
 from pipelines.lib import tables
-from pipelines.lib.audit import AUDITED_COLUMNS, audit
+from pipelines.lib.audit import audit
 from pipelines.lib.content_hash import arrow_hash
 from pipelines.lib.fsio import os_error_text
 from pipelines.lib.memory import release_free_memory
@@ -117,8 +116,7 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
             del validated
     if "validation" not in failures:  # the links assume the types pandera coerces
         release_free_memory()  # what the largest table's copies took, before the audit reads its columns
-        failures["links"] = audit({name: pq.read_table(files[name], columns=columns)
-                                   for name, columns in AUDITED_COLUMNS.items()})
+        failures["links"] = audit(files)
     if any(failures.values()):
         return CheckedFrames(failures, rows, None, None, rejected)
     return CheckedFrames(failures, rows, files, hashes, rejected)
