@@ -1,6 +1,7 @@
 """The release audit's checks across tables, on small frames: each fault is reported with its row."""
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import pipelines.lib.audit as audit_module
@@ -33,8 +34,13 @@ def _frames() -> dict[str, pd.DataFrame]:
     }
 
 
-def _failures(frames) -> list[tuple[str, str, str, str, str]]:
+def _failures(frames, folder=None) -> list[tuple[str, str, str, str, str]]:
+    """The audit's failures, given the tables as Arrow or, with `folder`, as Parquet files there."""
     tables = {name: pa.Table.from_pandas(frame, preserve_index=False) for name, frame in frames.items()}
+    if folder is not None:
+        for name, table in tables.items():
+            pq.write_table(table, folder / f"{name}.parquet")
+        tables = {name: folder / f"{name}.parquet" for name in tables}
     return [(r.table, c["column"], c["check"], c["failure_case"], c["index"])
             for r in audit(tables) for c in r.failure_cases.to_dict("records")]
 
@@ -58,13 +64,14 @@ def test_consistent_tables_pass_with_offsets_counted_in_code_points():
      ("commitments", "evidence", "evidence == sentences.text of sentence_no", "Kosovo joined.", "1")),
     ("country_mentions", 2, "iso2", "KV", ("country_mentions", "iso2", "iso2 in countries", "KV", "2")),
 ])
-def test_each_fault_is_reported_with_its_row_and_value(table, row, column, value, expected):
+def test_each_fault_is_reported_with_its_row_and_value(table, row, column, value, expected, tmp_path):
     frames = _frames()
     if row is None:
         frames[table] = pd.DataFrame({column: [value]})
     else:
         frames[table].loc[row, column] = value
     assert _failures(frames) == [expected]
+    assert _failures(frames, tmp_path) == [expected]  # the release audit reads its files
 
 
 def test_every_faulty_row_is_reported_by_its_position():
