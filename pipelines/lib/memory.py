@@ -5,7 +5,8 @@ the steps before it left behind. Freed memory mostly is not given back: Arrow's 
 (mimalloc) keeps freed blocks for reuse, and glibc's malloc keeps the top of its heaps. In a run
 over 10,000 documents the release audit started with about 230 MB so held (591 MB resident, 362 MB
 after this), on top of which it built its own tables. Called where a heavy step starts, after the
-previous step's objects are gone; it costs milliseconds.
+previous step's objects are gone, and once extraction has finished, before the extracted tables
+are read back (a cold 100,000-document run peaked at 2.8 instead of 3.2 GB); it costs milliseconds.
 """
 from __future__ import annotations
 
