@@ -8,7 +8,8 @@ its own):
 - floor: read and decode the same files (documents and sidecars), nothing else;
 - core, 1 worker and W workers: `read_seeds` (read, hash, decode, sidecars) then
   `incremental_extraction` with an empty cache (extraction in batches of 1,000 documents, Arrow
-  tables, the cache's Parquet segment, the tables read back one at a time), as the extraction step runs it;
+  tables, the cache's Parquet segment, the tables read back one at a time), as the extraction
+  step runs it;
 - pipeline: `publish_job` in process on a SQLite Dagster instance configured by the committed
   `.dagster/dagster.yaml`, fresh outputs: ingest, extraction, validation and checks, the release
   audit, staging, verification and publication;

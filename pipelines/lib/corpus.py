@@ -219,11 +219,10 @@ def incremental_extraction(documents: list[RawDocument], cache_dir: Location, *,
         t2 = time.perf_counter()
         # Only paths and hashes are needed from here on: drop the texts (at 100,000 documents several
         # hundred megabytes) before any table is read back. The caller passes the list for us to keep.
-        extracted_any = bool(todo)
         del todo
         documents = [replace(d, text=None) for d in documents]
         stats = cache.commit(fingerprints, writer)
-        if extracted_any:  # what extracting left in the allocators, before any table is read back
+        if writer.entries:  # what extracting left in the allocators, before any table is read back
             release_free_memory()
         t3 = time.perf_counter()
         report = _report(documents, fingerprints, hits, _load_corpus(cache_dir), version)

@@ -55,7 +55,7 @@ class Entry:
 @dataclass(frozen=True)
 class ReadPlan:
     """Which rows of which segment make up a list of documents (`DocCache.plan`)."""
-    segments: list[tuple[str, list[str] | None]]  # (segment, the doc_ids to keep or None for all)
+    segments: list[tuple[str, pa.Array | None]]  # (segment, the doc_ids to keep or None for all)
     order: pa.Array  # doc_ids in the order the rows are returned
 
 
@@ -144,25 +144,25 @@ class DocCache:
         for fp in fingerprints:
             entry = self.index[fp]
             wanted.setdefault(entry.segment, []).append(entry.doc_id)
-        segments = [(segment, wanted[segment] if len(wanted[segment]) < self.segment_sizes[segment] else None)
+        segments = [(segment, _keep(wanted[segment]) if len(wanted[segment]) < self.segment_sizes[segment] else None)
                     for segment in sorted(wanted)]
         return ReadPlan(segments, pa.array([self.index[fp].doc_id for fp in fingerprints], pa.string()))
 
     def read_table(self, name: str, plan: ReadPlan) -> pa.Table:
         """One table's rows for the planned documents, in their order. One table at a time: a
         caller that drops each before reading the next holds one table, not all of them."""
-        parts = [self._read_segment_table(segment, name, doc_ids) for segment, doc_ids in plan.segments]
+        parts = [self._read_segment_table(segment, name, keep) for segment, keep in plan.segments]
         return _in_order(_concat(parts, self.schemas[name]), plan.order)
 
     def _read_segment(self, segment: str, doc_ids: list[str] | None) -> dict[str, pa.Table]:
         """A segment's tables; only the rows of `doc_ids` unless it is None (every row)."""
-        return {name: self._read_segment_table(segment, name, doc_ids) for name in self.schemas}
+        keep = _keep(doc_ids) if doc_ids is not None else None
+        return {name: self._read_segment_table(segment, name, keep) for name in self.schemas}
 
-    def _read_segment_table(self, segment: str, name: str, doc_ids: list[str] | None) -> pa.Table:
+    def _read_segment_table(self, segment: str, name: str, keep: pa.Array | None) -> pa.Table:
+        """One table of a segment; only the rows whose doc_id is in `keep` unless it is None."""
         table = read_parquet(self.folder / "segments" / segment / f"{name}.parquet")
-        if doc_ids is None:
-            return table
-        return table.filter(pc.is_in(table["doc_id"], value_set=pa.array(doc_ids, pa.string())))
+        return table if keep is None else table.filter(pc.is_in(table["doc_id"], value_set=keep))
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -245,6 +245,10 @@ class DocCache:
                 remove_tree(folder)
                 removed.append(folder.name)
         return sorted(removed)
+
+
+def _keep(doc_ids: list[str]) -> pa.Array:
+    return pa.array(doc_ids, pa.string())
 
 
 def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:

@@ -32,22 +32,19 @@ def frames_in_duckdb(frames: Mapping[str, pd.DataFrame | pa.Table], columns: dic
     con = duckdb.connect(":memory:")
     try:
         for name, frame in frames.items():
-            con.register(name, as_arrow(frame, _names(frame) if columns is None else columns[name]))
+            con.register(name, as_arrow(frame, None if columns is None else columns[name]))
         yield con
     finally:
         con.close()
 
 
-def _names(frame: pd.DataFrame | pa.Table) -> list[str]:
-    return frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
-
-
-def as_arrow(frame: pd.DataFrame | pa.Table, columns: list[str]) -> pa.Table:
-    """The columns as Arrow (Arrow-backed text columns are not copied), with each row's position."""
+def as_arrow(frame: pd.DataFrame | pa.Table, columns: list[str] | None) -> pa.Table:
+    """The columns (None: every column) as Arrow (Arrow-backed text columns are not copied), with
+    each row's position."""
     if isinstance(frame, pa.Table):
-        table = frame.select(columns)
+        table = frame if columns is None else frame.select(columns)
     else:
-        table = pa.Table.from_pandas(frame[columns], preserve_index=False)
+        table = pa.Table.from_pandas(frame if columns is None else frame[columns], preserve_index=False)
     return table.append_column(ROW, pa.array(np.arange(len(frame), dtype=np.int64)))
 
 
