@@ -20,7 +20,8 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.assets._metadata import markdown_table, table_metadata
-from pipelines.lib import quality, tables
+from pipelines.lib import quality, tables, verdicts
+from pipelines.lib.fingerprint import validator_version
 from pipelines.lib.tables import ValidationReport
 
 SHOWN_FAILURES = 50
@@ -72,7 +73,9 @@ def checked_table(table: str, frame: pd.DataFrame, output_name: str | None = Non
     and its check results; return the validated frame and the report, for the caller to fail on."""
     frame, report = tables.validate(table, frame)
     if report.ok:
-        yield dg.Output(frame, output_name or table, metadata={**table_metadata(table, frame), **(extra_metadata or {})})
+        passed = {verdicts.METADATA_KEY: validator_version()}  # stored as a verdict beside the frame
+        yield dg.Output(frame, output_name or table,
+                        metadata={**table_metadata(table, frame), **passed, **(extra_metadata or {})})
     yield from table_results(table, frame, report)
     return frame, report
 

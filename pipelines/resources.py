@@ -13,7 +13,6 @@ release writer has an fsspec backend (docs/scaling.md says how it will publish o
 
 import json
 import os
-from functools import partial
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -21,7 +20,7 @@ import dagster as dg
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.lib import storage
+from pipelines.lib import storage, verdicts
 from pipelines.lib.corpus import default_workers
 from pipelines.lib.documents import ReadLimits
 from pipelines.lib.quality import DEFAULT_MAX_UNRESOLVED_SHARE
@@ -167,14 +166,21 @@ class FrameIOManager(dg.ConfigurableIOManager):
         return self._base() / ("__".join(key.path) + suffix)
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | dict) -> None:
+        """A frame whose output metadata names the validator that passed it (`checks.checked_table`)
+        is stored with a verdict for its bytes, which spares the release audit validating it again."""
         if obj is None:
             return
-        parquet, as_json = self._path(context.asset_key, ".parquet"), self._path(context.asset_key, ".json")
+        key = context.asset_key
+        parquet, as_json, verdict = (self._path(key, suffix) for suffix in (".parquet", ".json", verdicts.SUFFIX))
         parquet.parent.mkdir(parents=True, exist_ok=True)
+        verdict.unlink(missing_ok=True)  # before the file it vouches for changes
         if isinstance(obj, pd.DataFrame):
             storage.write_parquet(pa.Table.from_pandas(obj, preserve_index=False), parquet,
                                   row_group_size=ROW_GROUP_ROWS)
             as_json.unlink(missing_ok=True)
+            validator = _text((context.output_metadata or {}).get(verdicts.METADATA_KEY))
+            if validator:
+                verdicts.record(parquet, verdict, key.path[-1], validator)
         else:
             text = json.dumps(obj, indent=2, sort_keys=True, default=str)
             storage.write_replacing(as_json, lambda target: target.write_text(text))
@@ -190,10 +196,16 @@ class FrameIOManager(dg.ConfigurableIOManager):
         if (context.definition_metadata or {}).get("deferred"):
             if not parquet.exists():  # fail while loading inputs, as an eager read would
                 raise FileNotFoundError(f"no stored frame for {context.asset_key.to_user_string()} at {parquet}")
-            return partial(_read_frame, parquet)
-        return _read_frame(parquet)
+            return verdicts.StoredTable(parquet, self._path(context.asset_key, verdicts.SUFFIX), _to_frame)
+        return _to_frame(storage.read_parquet(parquet))
 
 
-def _read_frame(parquet: Location) -> pd.DataFrame:
-    return storage.read_parquet(parquet).to_pandas(types_mapper=_as_stored)
+def _to_frame(arrow: pa.Table) -> pd.DataFrame:
+    return arrow.to_pandas(types_mapper=_as_stored)
+
+
+def _text(value) -> str | None:
+    """A metadata entry's text, whether Dagster hands it back raw or as a MetadataValue."""
+    value = getattr(value, "value", value)
+    return value if isinstance(value, str) else None
 

@@ -146,3 +146,10 @@ def extractor_version() -> str:
 def pipeline_version() -> str:
     """Changes whenever any asset's code or data changes (the whole code location)."""
     return fingerprint(("pipelines.definitions",))[:16]
+
+
+@lru_cache(maxsize=1)
+def validator_version() -> str:
+    """Changes whenever the pandera models, their checks or pandera itself change: what a
+    validation verdict (`pipelines/lib/verdicts.py`) vouches for."""
+    return fingerprint(("pipelines.lib.tables",))[:16]

@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.lib import report as release_report
-from pipelines.lib import tables
+from pipelines.lib import tables, verdicts
 from pipelines.lib.audit import audit
 from pipelines.lib.content_hash import arrow_hash
 from pipelines.lib.fsio import os_error_text
@@ -41,6 +41,7 @@ from pipelines.lib.staging import create as create_staging
 from pipelines.lib.staging import release as release_staging
 from pipelines.lib.staging import try_discard as discard_staging
 from pipelines.lib.tables import ValidationReport
+from pipelines.lib.verdicts import Verdict
 from schemas import SCHEMA_VERSION, TABLES
 
 REPORTS = "reports"
@@ -48,7 +49,8 @@ REPORTS = "reports"
 # that the next run removes it when a killed run could not.
 AUDIT_FOLDER = "audit"
 log = logging.getLogger(__name__)
-# A table as a frame, or a function that loads it (so the audit can hold one frame at a time).
+# A table as a frame, or a function that loads it (so the audit can hold one frame at a time); a
+# loader with a `verdict` after the call (`verdicts.StoredTable`) may spare the table's validation.
 FrameSource = pd.DataFrame | Callable[[], pd.DataFrame]
 _STAGE_TITLES = {"validation": "validation failed", "dataset": "dataset assertions failed",
                  "links": "cross-table audit failed", "files": "written files do not match the manifest"}
@@ -103,11 +105,12 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
     rejected = 0
     with closing(duckdb.connect(":memory:")) as con:
         for name in TABLES:
-            frame = frames[name]() if callable(frames[name]) else frames[name]
+            source = frames[name]
+            frame = source() if callable(source) else source
             rows[name] = len(frame)
             if name == "rejected_documents":
                 rejected = rejected_files(frame)
-            validated, report = tables.validate(name, frame)
+            validated, report = _validated(name, frame, getattr(source, "verdict", None))
             del frame
             if not report.ok:
                 failures.setdefault("validation", []).append(report)
@@ -120,6 +123,15 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
     if any(failures.values()):
         return CheckedFrames(failures, rows, None, None, rejected)
     return CheckedFrames(failures, rows, files, hashes, rejected)
+
+
+def _validated(name: str, frame: pd.DataFrame, verdict: Verdict | None) -> tuple[pd.DataFrame, ValidationReport]:
+    """pandera on the frame, unless it was read from bytes a verdict says passed this very model
+    (`pipelines/lib/verdicts.py`: the step that stored it validated it)."""
+    if verdicts.holds(verdict, name):
+        log.info(f"{name}: validated when it was stored (verdict {verdict.sha256[:12]}), not validated again")
+        return frame, ValidationReport(name, tables.no_failures())
+    return tables.validate(name, frame)
 
 
 def _keep(con: duckdb.DuckDBPyConnection, name: str, arrow, workdir: Path) -> tuple[Path, str]:

@@ -96,10 +96,11 @@ def validate(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ValidationR
     # so a dropped frame waits for the cyclic garbage collector (at 10,000 documents the extraction
     # step's frames, 300 MB, outlived it). Nothing here reads the accessor's schema.
     validated.__dict__.pop("pandera", None)
-    return validated, ValidationReport(table, _no_failures())
+    return validated, ValidationReport(table, no_failures())
 
 
-def _no_failures() -> pd.DataFrame:
+def no_failures() -> pd.DataFrame:
+    """An empty failure-case frame: the report of a table that passed."""
     return pd.DataFrame(columns=["schema_context", "column", "check", "failure_case", "index"])
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -216,3 +217,52 @@ def test_a_dangling_latest_pointer_is_a_clear_error(seed_frames, tmp_path):
     (releases_dir(tmp_path) / LATEST).write_text('{"release_id": "20240101T000000Z-000000"}')
     with pytest.raises(ManifestError, match="20240101T000000Z-000000/manifest.json: missing"):
         build(seed_frames, tmp_path)
+
+
+def _stored_with_verdicts(frames: dict, folder: Path, validator: str) -> dict:
+    """The tables as the pipeline's steps store them: validated, as Parquet, each with a verdict."""
+    from pipelines.lib import tables, verdicts
+    from pipelines.resources import _to_frame
+
+    folder.mkdir()
+    loaders = {}
+    for name, frame in frames.items():
+        parquet, verdict = folder / f"{name}.parquet", folder / f"{name}{verdicts.SUFFIX}"
+        pq.write_table(pa.Table.from_pandas(tables.validate(name, frame)[0], preserve_index=False), parquet)
+        verdicts.record(parquet, verdict, name, validator)
+        loaders[name] = verdicts.StoredTable(parquet, verdict, _to_frame)
+    return loaders
+
+
+def test_tables_stored_with_a_verdict_are_not_validated_again_and_publish_the_same_release(
+        seed_frames, tmp_path, monkeypatch):
+    from pipelines.lib import tables
+    from pipelines.lib.fingerprint import validator_version
+
+    stored = _stored_with_verdicts(seed_frames, tmp_path / "stored", validator_version())
+    validated = []
+    real = tables.validate
+    monkeypatch.setattr(tables, "validate", lambda name, frame: validated.append(name) or real(name, frame))
+    again = build(seed_frames, tmp_path / "validated").staged
+    assert sorted(validated) == sorted(TABLES)
+    validated.clear()
+    trusted = build(stored, tmp_path / "trusted").staged
+    assert validated == []
+    assert trusted.manifest["content_hash"] == again.manifest["content_hash"]
+    for name in TABLES:
+        assert (trusted.path / f"{name}.parquet").read_bytes() == (again.path / f"{name}.parquet").read_bytes(), name
+
+
+@pytest.mark.parametrize("how", ["edited after its verdict", "verdict of another validator"])
+def test_a_stored_table_whose_verdict_does_not_hold_is_validated(seed_frames, tmp_path, how):
+    from pipelines.lib.fingerprint import validator_version
+
+    bad = seed_frames["commitments"].copy()
+    bad.loc[0, "status"] = "rumoured"
+    if how == "edited after its verdict":
+        stored = _stored_with_verdicts(seed_frames, tmp_path / "stored", validator_version())
+        pq.write_table(pa.Table.from_pandas(bad, preserve_index=False), stored["commitments"].parquet)
+    else:  # the models changed since the table was stored: the new ones may reject it
+        stored = _stored_with_verdicts(dict(seed_frames, commitments=bad), tmp_path / "stored", "an older validator")
+    with pytest.raises(AuditFailed, match="^validation failed: commitments"):
+        build(stored, tmp_path / "outputs")

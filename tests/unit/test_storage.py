@@ -98,3 +98,35 @@ def test_the_io_manager_keeps_arrow_backed_text_columns_as_they_were(memory_root
     manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey("t")), frame)
     loaded = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t")))
     pd.testing.assert_frame_equal(loaded, frame)
+
+
+def _output(manager, frame, metadata):
+    import dagster as dg
+
+    # output_metadata: what a step's `Output(metadata=...)` gives the IO manager
+    manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey("t"), output_metadata=metadata), frame)
+
+
+def test_the_io_manager_stores_a_verdict_only_for_a_frame_a_step_validated(root):
+    """A verdict lets the release audit skip validating a table again: it must exist only for
+    what a step validated, and go when the frame is stored again without one."""
+    import dagster as dg
+
+    from pipelines.lib import verdicts
+    from pipelines.lib.fingerprint import validator_version
+    from pipelines.resources import FrameIOManager
+
+    where = root / "intermediate"
+    manager = FrameIOManager(intermediate_dir=str(where))
+    frame = pd.DataFrame({"a": [1, 2]})
+    _output(manager, frame, {verdicts.METADATA_KEY: dg.MetadataValue.text(validator_version())})
+    loader = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t"), definition_metadata={"deferred": True}))
+    assert loader.verdict is None  # known only once the bytes are read
+    pd.testing.assert_frame_equal(loader(), frame)
+    assert verdicts.holds(loader.verdict, "t")
+
+    _output(manager, frame, {})  # stored again by a step that did not validate it
+    assert not (where / f"t{verdicts.SUFFIX}").exists()
+    loader = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t"), definition_metadata={"deferred": True}))
+    pd.testing.assert_frame_equal(loader(), frame)
+    assert loader.verdict is None

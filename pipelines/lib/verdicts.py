@@ -1,0 +1,92 @@
+"""Validation verdicts: a record that a stored table passed its pandera model, so that a later step
+reading the same bytes does not validate them a second time.
+
+The ingest and extraction steps validate every table before they store it; the release audit then
+loads each table and used to validate it again (2.65 s of the 17 s audit of a run that adds one
+document to 10,000). A verdict is a small JSON file beside the stored Parquet file. It names the
+table, the validator version (`fingerprint.validator_version`: the models, their checks, the
+reference data they check against, pandera's version) and the sha256 of the file's bytes. A
+reader that finds one hashes the bytes it reads, and the verdict holds only when the table, the
+validator and the hash all match: an edited file, an edited model or another pandera version means
+validating again. The writer removes a verdict before it replaces the file it vouches for, so a
+crash between the two leaves no verdict rather than a stale one (which the hash would catch too).
+
+The verdict travels with the loader (`StoredTable`), not with the frame: a frame can be changed
+after it is read, the bytes the loader hashed cannot.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.lib import storage
+from pipelines.lib.fingerprint import validator_version
+from pipelines.lib.storage import Location
+
+SUFFIX = ".verdict.json"
+# The output metadata entry by which a step that validated a frame names the validator version, and
+# so asks the IO manager to store a verdict with it.
+METADATA_KEY = "validator_version"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    table: str
+    validator: str
+    sha256: str
+
+
+def record(parquet: Location, verdict_file: Location, table: str, validator: str) -> Verdict:
+    """Write the verdict that `parquet` (as it is now on disk) passed `table`'s model under `validator`."""
+    verdict = Verdict(table, validator, hashlib.sha256(parquet.read_bytes()).hexdigest())
+    text = json.dumps(verdict.__dict__, indent=2, sort_keys=True)
+    storage.write_replacing(verdict_file, lambda target: target.write_text(text, encoding="utf-8"))
+    return verdict
+
+
+def load(parquet: Location, verdict_file: Location) -> tuple[pa.Table, Verdict | None]:
+    """The stored table, and its verdict when one exists and matches the bytes just read.
+
+    Without a verdict the file is read as any other (memory-mapped when local); with one it is read
+    once into memory, hashed and decoded from that buffer, so the bytes checked are the bytes used."""
+    verdict = _read_verdict(verdict_file)
+    if verdict is None:
+        return storage.read_parquet(parquet), None
+    data = parquet.read_bytes()
+    table = pq.read_table(pa.BufferReader(data))
+    return table, verdict if hashlib.sha256(data).hexdigest() == verdict.sha256 else None
+
+
+def _read_verdict(verdict_file: Location) -> Verdict | None:
+    """The verdict in the file; None when there is none or it cannot be read (then the table is
+    simply validated again: a verdict only ever saves work)."""
+    try:
+        values = json.loads(verdict_file.read_text(encoding="utf-8"))
+        return Verdict(str(values["table"]), str(values["validator"]), str(values["sha256"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class StoredTable:
+    """A stored table, read when called (a deferred input: the consumer decides when to hold it).
+    After the read, `verdict` is the file's verdict if one held for the bytes read, else None."""
+
+    def __init__(self, parquet: Location, verdict_file: Location, to_frame: Callable[[pa.Table], pd.DataFrame]):
+        self.parquet, self.verdict_file, self._to_frame = parquet, verdict_file, to_frame
+        self.verdict: Verdict | None = None
+
+    def __call__(self) -> pd.DataFrame:
+        arrow, self.verdict = load(self.parquet, self.verdict_file)
+        return self._to_frame(arrow)
+
+
+def holds(verdict: Verdict | None, table: str) -> bool:
+    """Whether a verdict says the bytes it was checked against passed `table`'s model under the
+    current validator."""
+    return verdict is not None and verdict.table == table and verdict.validator == validator_version()

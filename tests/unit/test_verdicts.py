@@ -1,0 +1,42 @@
+"""Validation verdicts: a stored table that passed its model is not validated again, unless
+anything about it or the validator changed since."""
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.lib import verdicts
+from pipelines.lib.fingerprint import validator_version
+
+
+def _stored(folder, rows=(1, 2)):
+    parquet = folder / "t.parquet"
+    pq.write_table(pa.table({"a": list(rows)}), parquet)
+    return parquet, folder / f"t{verdicts.SUFFIX}"
+
+
+def test_a_verdict_holds_for_the_bytes_it_was_recorded_for(tmp_path):
+    parquet, verdict_file = _stored(tmp_path)
+    verdicts.record(parquet, verdict_file, "t", validator_version())
+    table, verdict = verdicts.load(parquet, verdict_file)
+    assert table.column("a").to_pylist() == [1, 2]
+    assert verdicts.holds(verdict, "t")
+    assert not verdicts.holds(verdict, "other_table")
+
+
+def test_a_changed_file_a_changed_validator_or_a_broken_verdict_means_validating_again(tmp_path):
+    parquet, verdict_file = _stored(tmp_path)
+    verdicts.record(parquet, verdict_file, "t", validator_version())
+    pq.write_table(pa.table({"a": [1, 3]}), parquet)  # edited after it was validated
+    table, verdict = verdicts.load(parquet, verdict_file)
+    assert table.column("a").to_pylist() == [1, 3] and verdict is None
+
+    verdicts.record(parquet, verdict_file, "t", "an older validator")
+    assert not verdicts.holds(verdicts.load(parquet, verdict_file)[1], "t")
+
+    verdict_file.write_text("{not json")
+    assert verdicts.load(parquet, verdict_file)[1] is None
+    verdict_file.write_text(json.dumps({"table": "t"}))
+    assert verdicts.load(parquet, verdict_file)[1] is None
+    verdict_file.unlink()
+    assert verdicts.load(parquet, verdict_file)[1] is None
