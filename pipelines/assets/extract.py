@@ -16,6 +16,7 @@ from pipelines import checks
 from pipelines.assets._metadata import failure, free_memory, markdown_table
 from pipelines.lib import tables
 from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, incremental_extraction
+from pipelines.lib.fingerprint import validator_version
 from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
 from pipelines.resources import GuaranteesSettings
 
@@ -54,16 +55,22 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
             context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
                              f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
             # One table at a time, read from the cache, validated, stored and dropped; only the
-            # columns the cross-table checks read are kept.
+            # columns the cross-table checks read are kept. Rows of cache segments that passed
+            # these models before are not validated again (their keys are: `tables.validate_part`).
+            validator = validator_version()
             for name in EXTRACTED_TABLES:
                 extra = corpus_metadata(report, settings) if name == "documents" else None
-                frame, validation = yield from checks.checked_table(name, tables.from_arrow(extracted.table(name)),
-                                                                    extra_metadata=extra)
+                unverified = extracted.unverified(name, validator)
+                frame, validation = yield from checks.checked_table(
+                    name, tables.from_arrow(extracted.table(name)), extra_metadata=extra,
+                    unverified=None if unverified is None else tables.from_arrow(unverified))
                 if name in checks.CROSS_CHECKED_COLUMNS:
                     frames[name] = frame[checks.CROSS_CHECKED_COLUMNS[name]]
-                del frame
+                del frame, unverified
                 if not validation.ok:
                     invalid.append(validation)
+            if not invalid:
+                extracted.record_verdict(validator)
     except SeedChanged as exc:
         raise dg.Failure(description=str(exc)) from None
     context.log.info(f"read the tables back from the cache in {report.seconds['read']:.2f} s")

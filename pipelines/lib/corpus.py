@@ -176,9 +176,23 @@ class Extracted:
         self._cache, self._plan, self.report = cache, plan, report
 
     def table(self, name: str) -> pa.Table:
+        return self._read(name, self._plan)
+
+    def unverified(self, name: str, validator: str) -> pa.Table | None:
+        """The rows of `table(name)` that no earlier run validated under `validator` (the cache's
+        segment verdicts), in the same order; None when that is every row (then validate the
+        table itself rather than read it twice)."""
+        plan = self._cache.unverified(self._plan, validator)
+        return None if len(plan.segments) == len(self._plan.segments) else self._read(name, plan)
+
+    def record_verdict(self, validator: str) -> None:
+        """Every table of the corpus passed the models of `validator` (the caller validated them)."""
+        self._cache.record_verdict(self._plan, validator)
+
+    def _read(self, name: str, plan: ReadPlan) -> pa.Table:
         start = time.perf_counter()
         try:
-            return self._cache.read_table(name, self._plan)
+            return self._cache.read_table(name, plan)
         finally:
             self.report.seconds["read"] = self.report.seconds.get("read", 0.0) + time.perf_counter() - start
 

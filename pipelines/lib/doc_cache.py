@@ -19,6 +19,14 @@ Every step that changes files writes new files first and replaces the index last
 one object written in place on an object store), so an interrupted run leaves a valid, if
 smaller, cache.
 
+The index also keeps each segment's *verdict*: the validator version (`fingerprint.validator_version`)
+under whose pandera models every row of the segment that a read can return passed, recorded by
+the extraction step once the tables it read passed (`record_verdict`). A later run validates only
+the rows of segments without one (`unverified`), so one new document among many validates one
+document's rows. Rows a read cannot return are those of documents evicted from the index, which
+are never read again (a document that comes back is extracted into a new segment). A merged
+segment keeps the verdict its parts shared.
+
 The root may be any fsspec URL (`storage.location`): workers on several machines can share a cache
 on an object store. The file lock then holds only for processes of one machine; a deployment that
 extracts into a shared cache runs one extraction at a time (docs/scaling.md).
@@ -107,6 +115,7 @@ class DocCache:
         self.folder = root / version
         self.index: dict[str, Entry] = {}
         self.segment_sizes: dict[str, int] = {}  # documents written into each segment
+        self.verdicts: dict[str, str] = {}  # segment -> validator version its rows passed under
         self._lock = FileLock(str(root / ".lock"), timeout=LOCK_TIMEOUT_S) if is_local(root) else contextlib.nullcontext()
 
     @classmethod
@@ -133,6 +142,8 @@ class DocCache:
         cols = table.to_pydict()
         self.index = {fp: Entry(d, s) for fp, d, s in zip(cols["fingerprint"], cols["doc_id"], cols["segment"])}
         self.segment_sizes = {s: int(n) for s, n in meta.items()}
+        verdicts = json.loads((table.schema.metadata or {}).get(b"verdicts", b"{}"))
+        self.verdicts = {s: str(v) for s, v in verdicts.items() if s in self.segment_sizes}
 
     def hits(self, fingerprints: Iterable[str]) -> set[str]:
         return {fp for fp in fingerprints if fp in self.index}
@@ -147,6 +158,10 @@ class DocCache:
         segments = [(segment, _keep(wanted[segment]) if len(wanted[segment]) < self.segment_sizes[segment] else None)
                     for segment in sorted(wanted)]
         return ReadPlan(segments, pa.array([self.index[fp].doc_id for fp in fingerprints], pa.string()))
+
+    def unverified(self, plan: ReadPlan, validator: str) -> ReadPlan:
+        """The part of `plan` in segments without a verdict under `validator`: the rows to validate."""
+        return ReadPlan([(s, keep) for s, keep in plan.segments if self.verdicts.get(s) != validator], plan.order)
 
     def read_table(self, name: str, plan: ReadPlan) -> pa.Table:
         """One table's rows for the planned documents, in their order. One table at a time: a
@@ -189,6 +204,15 @@ class DocCache:
         stats.segments = len(self.segment_sizes)
         return stats
 
+    def record_verdict(self, plan: ReadPlan, validator: str) -> None:
+        """Every table's rows of the planned documents passed the models of `validator`: say so
+        for their segments. `plan` must cover every document in the index (as the corpus's plan
+        does after `commit`), so that these are all the rows of those segments a read can return."""
+        changed = {s for s, _ in plan.segments if self.verdicts.get(s) != validator}
+        if changed:
+            self.verdicts.update(dict.fromkeys(changed, validator))
+            self._write_index()
+
     def _live_counts(self) -> dict[str, int]:
         counts = {s: 0 for s in self.segment_sizes}
         for entry in self.index.values():
@@ -218,16 +242,22 @@ class DocCache:
             writer.close()
         for fp, doc_id in writer.entries.items():
             self.index[fp] = Entry(doc_id, writer.segment_id)
+        shared = {self.verdicts.get(s) for s in merge}
         for segment in merge:
             del self.segment_sizes[segment]
+            self.verdicts.pop(segment, None)
         self.segment_sizes[writer.segment_id] = len(writer.entries)
+        if len(shared) == 1 and None not in shared:  # every row of the merged segment passed under it
+            self.verdicts[writer.segment_id] = shared.pop()
         return len(merge)
 
     def _write_index(self) -> None:
         fps = sorted(self.index)
         table = pa.table({"fingerprint": fps, "doc_id": [self.index[f].doc_id for f in fps],
                           "segment": [self.index[f].segment for f in fps]}, schema=_INDEX_SCHEMA)
-        table = table.replace_schema_metadata({"segments": json.dumps(self.segment_sizes, sort_keys=True)})
+        verdicts = {s: v for s, v in self.verdicts.items() if s in self.segment_sizes}
+        table = table.replace_schema_metadata({"segments": json.dumps(self.segment_sizes, sort_keys=True),
+                                               "verdicts": json.dumps(verdicts, sort_keys=True)})
         self.folder.mkdir(parents=True, exist_ok=True)
         write_parquet(table, self.folder / "index.parquet")
 

@@ -90,3 +90,24 @@ def test_unchanged_files_are_not_read_again_and_a_lost_cache_reads_them_back(see
     published = pq.read_table(latest(outputs_dir) / "documents.parquet").to_pylist()
     assert {d["source_path"]: d["text"] for d in published} == {
         p.name: p.read_text(encoding="utf-8") for p in seeds_dir.iterdir() if p.suffix == ".txt"}
+
+
+def test_a_run_after_one_new_document_validates_that_documents_rows_only(seeds_dir, outputs_dir, monkeypatch):
+    """The cache's verdicts spare the extraction step the rows it validated before, and the stored
+    tables' verdicts spare the release audit all of them; the release is the same."""
+    from pipelines.lib import tables
+
+    add_document(seeds_dir, 1)
+    assert run(seeds_dir, outputs_dir).success
+    validated: list[tuple[str, int]] = []
+    real = tables.validate
+    monkeypatch.setattr(tables, "validate", lambda name, frame: validated.append((name, len(frame))) or real(name, frame))
+    new = add_document(seeds_dir, 2)
+    assert run(seeds_dir, outputs_dir).success
+    release = latest(outputs_dir)
+    documents = pq.read_table(release / "documents.parquet").to_pandas()
+    (doc_id,) = documents.loc[documents["source_path"] == new.name, "doc_id"]
+    new_rows = {name: int((pq.read_table(release / f"{name}.parquet", columns=["doc_id"]).to_pandas()["doc_id"]
+                           == doc_id).sum()) for name in corpus.EXTRACTED_TABLES}
+    assert [(name, rows) for name, rows in validated if name in corpus.EXTRACTED_TABLES] == list(new_rows.items())
+    assert new_rows["documents"] == 1 and new_rows["sentences"] > 1

@@ -201,3 +201,46 @@ def test_tables_are_read_one_at_a_time_while_the_cache_stays_locked(tmp_path, fa
     assert tables == expected_rows(list(reversed(docs)))
     assert extracted.report.seconds["read"] > 0
     assert as_rows(extract_incremental(docs, tmp_path, version="v")) == expected_rows(docs)  # released
+
+
+def _unverified_paths(extracted, validator: str) -> list[str] | None:
+    table = extracted.unverified("documents", validator)
+    return None if table is None else table["source_path"].to_pylist()
+
+
+def test_only_rows_no_run_validated_are_handed_over_for_validating(tmp_path, fake_extractor):
+    """A segment whose rows passed the models keeps that verdict: the next run validates the new
+    documents' rows only, and everything again under another validator."""
+    docs = [variant(i) for i in range(3)]
+    with corpus.incremental_extraction(docs[:2], tmp_path, version="v") as extracted:
+        assert _unverified_paths(extracted, "models-1") is None  # nothing vouched for: validate the table itself
+        extracted.record_verdict("models-1")
+    with corpus.incremental_extraction(docs, tmp_path, version="v") as extracted:
+        assert _unverified_paths(extracted, "models-1") == [docs[2].source_path]
+        assert _unverified_paths(extracted, "models-2") is None
+        assert [r["source_path"] for r in extracted.table("documents").to_pylist()] == [d.source_path for d in docs]
+    # Not recorded in that run (as when a table failed): the new document's rows are still unverified.
+    with corpus.incremental_extraction(docs, tmp_path, version="v") as extracted:
+        assert _unverified_paths(extracted, "models-1") == [docs[2].source_path]
+        extracted.record_verdict("models-1")
+    with corpus.incremental_extraction(docs, tmp_path, version="v") as extracted:
+        assert _unverified_paths(extracted, "models-1") == []
+
+
+def test_a_merged_segment_keeps_a_verdict_only_its_parts_shared(tmp_path, fake_extractor):
+    docs = [variant(i) for i in range(6)]
+    with corpus.incremental_extraction(docs[:3], tmp_path, version="v") as extracted:
+        extracted.record_verdict("models-1")
+    with corpus.incremental_extraction(docs[:1], tmp_path, version="v") as extracted:
+        assert extracted.report.cache.merged_segments == 1  # two of three dead: rewritten
+        assert _unverified_paths(extracted, "models-1") == []
+
+
+def test_a_segment_merged_from_validated_and_unvalidated_rows_has_no_verdict(tmp_path, fake_extractor):
+    docs = [variant(i) for i in range(6)]
+    with corpus.incremental_extraction(docs[:3], tmp_path, version="v") as extracted:
+        extracted.record_verdict("models-1")
+    extract_incremental(docs, tmp_path, version="v")  # a second segment, without a verdict
+    with corpus.incremental_extraction([docs[0], docs[3]], tmp_path, version="v") as extracted:
+        assert extracted.report.cache.merged_segments == 2  # both two-thirds dead: merged into one
+        assert _unverified_paths(extracted, "models-1") is None
