@@ -104,7 +104,7 @@ def validate_part(table: str, frame: pd.DataFrame, unverified: pd.DataFrame) -> 
     other rows passed the same models in an earlier run: the extraction cache's verdicts).
 
     Those rows get pandera; the key of every row is checked for uniqueness, the one rule of the
-    models that spans rows (`test_models_check_row_by_row` keeps it so). Failure cases have
+    models that spans rows (`test_models_of_extracted_tables_check_row_by_row` keeps it so). Failure cases have
     pandera's form; their `index` is the row's position in `unverified` for pandera's own cases,
     in `frame` for duplicate keys. `frame` is returned as it is: rows read from the cache already
     have the types the models coerce to."""

@@ -111,3 +111,8 @@ def test_a_run_after_one_new_document_validates_that_documents_rows_only(seeds_d
                            == doc_id).sum()) for name in corpus.EXTRACTED_TABLES}
     assert [(name, rows) for name, rows in validated if name in corpus.EXTRACTED_TABLES] == list(new_rows.items())
     assert new_rows["documents"] == 1 and new_rows["sentences"] > 1
+
+    fresh = outputs_dir.parent / "fresh_outputs"  # everything extracted and validated afresh
+    assert run(seeds_dir, fresh).success
+    for name in corpus.EXTRACTED_TABLES:
+        assert (latest(fresh) / f"{name}.parquet").read_bytes() == (release / f"{name}.parquet").read_bytes(), name
