@@ -99,21 +99,24 @@ def validate(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ValidationR
     return validated, ValidationReport(table, no_failures())
 
 
+# pandera's name for a broken `unique` key of a model's Config.
+UNIQUE_KEY_CHECK = "multiple_fields_uniqueness"
+
+
 def validate_part(table: str, frame: pd.DataFrame, unverified: pd.DataFrame) -> tuple[pd.DataFrame, ValidationReport]:
     """`validate` for a frame of which only the rows `unverified` were not validated before (the
     other rows passed the same models in an earlier run: the extraction cache's verdicts).
 
     Those rows get pandera; the key of every row is checked for uniqueness, the one rule of the
-    models that spans rows (`test_models_of_extracted_tables_check_row_by_row` keeps it so). Failure cases have
-    pandera's form; their `index` is the row's position in `unverified` for pandera's own cases,
-    in `frame` for duplicate keys. `frame` is returned as it is: rows read from the cache already
-    have the types the models coerce to."""
+    models that spans rows (`test_models_of_extracted_tables_check_row_by_row` keeps it so), and
+    only there, so that a duplicate is reported once. Failure cases have pandera's form; their
+    `index` is the row's position in `unverified` for pandera's row rules, in `frame` for
+    duplicate keys. `frame` is returned as it is: rows read from the cache already have the types
+    the models coerce to."""
     _, report = validate(table, unverified)
-    duplicates = duplicate_keys(table, frame)
-    if duplicates.empty:
-        return frame, report
-    cases = pd.concat([c for c in (report.failure_cases, duplicates) if not c.empty], ignore_index=True)
-    return frame, ValidationReport(table, cases)
+    own = report.failure_cases[report.failure_cases["check"] != UNIQUE_KEY_CHECK]
+    cases = [c for c in (own, duplicate_keys(table, frame)) if not c.empty]
+    return frame, ValidationReport(table, pd.concat(cases, ignore_index=True) if cases else no_failures())
 
 
 def duplicate_keys(table: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +125,7 @@ def duplicate_keys(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     if not key or frame.empty:
         return no_failures()
     rows = frame.loc[frame.duplicated(key, keep=False), key]
-    cases = [{"schema_context": "DataFrameSchema", "column": column, "check": "multiple_fields_uniqueness",
+    cases = [{"schema_context": "DataFrameSchema", "column": column, "check": UNIQUE_KEY_CHECK,
               "failure_case": str(value), "index": str(index)}
              for column in key for index, value in rows[column].items()]
     return pd.DataFrame(cases, columns=no_failures().columns) if cases else no_failures()
