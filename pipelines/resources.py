@@ -175,12 +175,12 @@ class FrameIOManager(dg.ConfigurableIOManager):
         parquet.parent.mkdir(parents=True, exist_ok=True)
         verdict.unlink(missing_ok=True)  # before the file it vouches for changes
         if isinstance(obj, pd.DataFrame):
-            storage.write_parquet(pa.Table.from_pandas(obj, preserve_index=False), parquet,
-                                  row_group_size=ROW_GROUP_ROWS)
+            sha256 = storage.write_parquet(pa.Table.from_pandas(obj, preserve_index=False), parquet,
+                                           row_group_size=ROW_GROUP_ROWS)
             as_json.unlink(missing_ok=True)
             validator = _text((context.output_metadata or {}).get(verdicts.METADATA_KEY))
             if validator:
-                verdicts.record(parquet, verdict, key.path[-1], validator)
+                verdicts.record(verdict, key.path[-1], validator, sha256)
         else:
             text = json.dumps(obj, indent=2, sort_keys=True, default=str)
             storage.write_replacing(as_json, lambda target: target.write_text(text))

@@ -10,14 +10,15 @@ published (primary-key order).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipelines.lib import frame_sql as sql
+from pipelines.lib.storage import read_parquet
 from pipelines.lib.tables import ValidationReport
 
 SPAN_TABLES = ("sentences", "country_mentions", "date_mentions")
@@ -39,7 +40,7 @@ def audit(tables: Mapping[str, TableSource]) -> list[ValidationReport]:
     documents that was 1.1 GB of Arrow)."""
     def read(name: str, columns: list[str]) -> pa.Table:
         source = tables[name]
-        return source.select(columns) if isinstance(source, pa.Table) else pq.read_table(source, columns=columns)
+        return source.select(columns) if isinstance(source, pa.Table) else read_parquet(Path(source), columns=columns)
 
     documents = read("documents", ["doc_id", "n_chars"])
     keys, spans = [], []

@@ -13,6 +13,7 @@ fsspec underneath) otherwise. The few operations that differ between the two liv
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -71,12 +72,37 @@ def write_replacing(path: Location, write: Callable[[Location], None]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_parquet(table: pa.Table, path: Location, **options) -> None:
-    """`pq.write_table`, replacing `path` as `write_replacing` does."""
+def write_parquet(table: pa.Table, path: Location, **options) -> str:
+    """`pq.write_table`, replacing `path` as `write_replacing` does; the sha256 of the bytes written,
+    hashed as they pass (reading the file back would download it again from an object store)."""
+    digest = hashlib.sha256()
+
     def write(target: Location) -> None:
-        where, filesystem = _arrow_target(target)
-        pq.write_table(table, where, filesystem=filesystem, **options)
+        with target.open("wb") as raw:
+            pq.write_table(table, pa.PythonFile(_Hashing(raw, digest), mode="w"), **options)
     write_replacing(path, write)
+    return digest.hexdigest()
+
+
+class _Hashing:
+    """A binary file that hashes every byte written through it."""
+
+    def __init__(self, raw, digest):
+        self.raw, self.digest = raw, digest
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.raw.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.raw.closed
 
 
 def remove_tree(path: Location) -> None:

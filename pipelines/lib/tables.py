@@ -121,8 +121,8 @@ def validate_part(table: str, frame: pd.DataFrame, unverified: pd.DataFrame) -> 
 
 def duplicate_keys(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Failure cases, as pandera words them, for every row whose unique key another row shares."""
-    key = list(TABLES[table].to_schema().unique or [])
-    if not key or frame.empty:
+    key = primary_key(table)
+    if frame.empty:
         return no_failures()
     rows = frame.loc[frame.duplicated(key, keep=False), key]
     cases = [{"schema_context": "DataFrameSchema", "column": column, "check": UNIQUE_KEY_CHECK,

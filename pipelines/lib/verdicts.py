@@ -42,9 +42,10 @@ class Verdict:
     sha256: str
 
 
-def record(parquet: Location, verdict_file: Location, table: str, validator: str) -> Verdict:
-    """Write the verdict that `parquet` (as it is now on disk) passed `table`'s model under `validator`."""
-    verdict = Verdict(table, validator, hashlib.sha256(parquet.read_bytes()).hexdigest())
+def record(verdict_file: Location, table: str, validator: str, sha256: str) -> Verdict:
+    """Write the verdict that the file whose bytes hash to `sha256` (as `storage.write_parquet`
+    returns it) passed `table`'s model under `validator`."""
+    verdict = Verdict(table, validator, sha256)
     text = json.dumps(verdict.__dict__, indent=2, sort_keys=True)
     storage.write_replacing(verdict_file, lambda target: target.write_text(text, encoding="utf-8"))
     return verdict

@@ -229,7 +229,7 @@ def _stored_with_verdicts(frames: dict, folder: Path, validator: str) -> dict:
     for name, frame in frames.items():
         parquet, verdict = folder / f"{name}.parquet", folder / f"{name}{verdicts.SUFFIX}"
         pq.write_table(pa.Table.from_pandas(tables.validate(name, frame)[0], preserve_index=False), parquet)
-        verdicts.record(parquet, verdict, name, validator)
+        verdicts.record(verdict, name, validator, sha256_file(parquet))
         loaders[name] = verdicts.StoredTable(parquet, verdict, _to_frame)
     return loaders
 

@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 
 from pipelines.lib import verdicts
 from pipelines.lib.fingerprint import validator_version
+from pipelines.lib.verify import sha256_file
 
 
 def _stored(folder, rows=(1, 2)):
@@ -17,7 +18,7 @@ def _stored(folder, rows=(1, 2)):
 
 def test_a_verdict_holds_for_the_bytes_it_was_recorded_for(tmp_path):
     parquet, verdict_file = _stored(tmp_path)
-    verdicts.record(parquet, verdict_file, "t", validator_version())
+    verdicts.record(verdict_file, "t", validator_version(), sha256_file(parquet))
     table, verdict = verdicts.load(parquet, verdict_file)
     assert table.column("a").to_pylist() == [1, 2]
     assert verdicts.holds(verdict, "t")
@@ -26,12 +27,12 @@ def test_a_verdict_holds_for_the_bytes_it_was_recorded_for(tmp_path):
 
 def test_a_changed_file_a_changed_validator_or_a_broken_verdict_means_validating_again(tmp_path):
     parquet, verdict_file = _stored(tmp_path)
-    verdicts.record(parquet, verdict_file, "t", validator_version())
+    verdicts.record(verdict_file, "t", validator_version(), sha256_file(parquet))
     pq.write_table(pa.table({"a": [1, 3]}), parquet)  # edited after it was validated
     table, verdict = verdicts.load(parquet, verdict_file)
     assert table.column("a").to_pylist() == [1, 3] and verdict is None
 
-    verdicts.record(parquet, verdict_file, "t", "an older validator")
+    verdicts.record(verdict_file, "t", "an older validator", sha256_file(parquet))
     assert not verdicts.holds(verdicts.load(parquet, verdict_file)[1], "t")
 
     verdict_file.write_text("{not json")
