@@ -46,7 +46,7 @@ SQL_FRAGMENTS = {
     },
     "pipelines/lib/content_hash.py": {
         "_LOW_64": "an integer constant",
-        "row_json_sql(columns)": "to_json() over columns, each through quote_ident",
+        "row_json_sql(columns)": "json_array() over columns, each through quote_ident",
         "relation": "a table expression from the callers: quote_ident(name), 'arrow_rows' or 'read_parquet(?)'",
     },
     "pipelines/lib/frame_sql.py": {

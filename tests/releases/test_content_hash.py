@@ -7,7 +7,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.lib.content_hash import arrow_hash, parquet_hashes, relation_hash
+from pipelines.lib.content_hash import arrow_hash, relation_hash, row_json_sql
 
 COLUMNS = ["id", "name", "day", "tags", "flag"]
 
@@ -63,7 +63,8 @@ def test_column_names_are_part_of_the_content():
 def test_parquet_and_duckdb_copies_hash_like_the_arrow_table(tmp_path):
     t = table(ROWS)
     pq.write_table(t, tmp_path / "t.parquet", row_group_size=1)
-    assert parquet_hashes({"t": tmp_path / "t.parquet"}, {"t": COLUMNS})["t"] == digest(t)
+    with duckdb.connect(":memory:") as con:
+        assert relation_hash(con, "read_parquet(?)", COLUMNS, [str(tmp_path / "t.parquet")]) == digest(t)
     con = duckdb.connect(str(tmp_path / "t.duckdb"))
     con.register("incoming", t)
     con.execute("CREATE TABLE t AS SELECT * FROM incoming ORDER BY id DESC")
@@ -74,3 +75,18 @@ def test_parquet_and_duckdb_copies_hash_like_the_arrow_table(tmp_path):
 def test_an_empty_table_has_a_hash():
     empty = table([])
     assert digest(empty)[0] == 0 and digest(empty) == digest(table([]))
+
+
+def test_a_row_renders_as_the_documented_json():
+    """The text each row is hashed as is part of the published method (the manifest's
+    content_hash_method): a change to it would make equal releases differ."""
+    edge = pa.table({"id": pa.array([-4], pa.int64()), "name": pa.array(['Pol"and\\ \u00e9\n\t\U0001f600']),
+                     "day": pa.array([dt.date(1, 1, 1)], pa.date32()),
+                     "tags": pa.array([["x", None]], pa.list_(pa.string())), "flag": pa.array([False])})
+    expected = ['[1,"Poland","2024-07-08",["a","b"],true]', '[2,null,null,null,null]',
+                '[3,"it\'s \\"quoted\\"","2023-07-11",[],false]',
+                '[-4,"Pol\\"and\\\\ \u00e9\\n\\t\U0001f600","0001-01-01",["x",null],false]']
+    with duckdb.connect(":memory:") as con:
+        con.register("rows", pa.concat_tables([table(ROWS), edge]))
+        rendered = [r[0] for r in con.execute(f"SELECT {row_json_sql(COLUMNS)} FROM rows").fetchall()]
+    assert rendered == expected
