@@ -32,7 +32,6 @@ from pipelines.lib import changelog, changes, datapackage, dictionary, fsio, rel
 from pipelines.lib import staging as staging_folders
 from pipelines.lib import verify as verify_module
 from pipelines.lib.content_hash import METHOD as CONTENT_HASH_METHOD
-from pipelines.lib.content_hash import parquet_hashes
 from pipelines.lib.publish_lock import ProcessRecord, publish_lock
 from pipelines.lib.release_db import check_duckdb, write_duckdb
 from pipelines.lib.schema_version import current_shape
@@ -217,19 +216,21 @@ def _file_entries(folder: Path) -> dict[str, dict]:
 
 
 def verify_staged(staged: Release) -> list[str]:
-    """Re-open every written file: rows and content hash of each Parquet file and DuckDB table, the
-    views answering, and every file's size and sha256 against the manifest. Returns the problems."""
-    problems = []
+    """Re-open every written file: the rows of each Parquet file, the rows and content hash of each
+    DuckDB table, the views answering, and every file's size and sha256 against the manifest.
+    Returns the problems.
+
+    The Parquet files' content is not hashed again: each DuckDB table was loaded from the staged
+    file with a plain scan, so a table whose hash equals the validated table's shows that its file
+    holds those rows, and the file's sha256 that it is still the bytes that were loaded. Hashing
+    the files too read every row a third time (about 1 s at 10,000 documents) and caught nothing
+    the DuckDB check does not."""
     columns = {name: tables.columns(name) for name in staged.manifest["tables"]}
-    paths = {name: staged.path / info["file"] for name, info in staged.manifest["tables"].items()}
-    hashes = parquet_hashes(paths, columns)
+    problems = []
     for name, info in staged.manifest["tables"].items():
-        footer_rows = pq.ParquetFile(paths[name]).metadata.num_rows
-        rows, digest = hashes[name]
-        if footer_rows != info["rows"] or rows != info["rows"]:
-            problems.append(f"{info['file']}: {rows} rows, manifest says {info['rows']}")
-        elif digest != info["content_hash"]:
-            problems.append(f"{info['file']}: content hash differs from the validated table")
+        footer_rows = pq.ParquetFile(staged.path / info["file"]).metadata.num_rows
+        if footer_rows != info["rows"]:
+            problems.append(f"{info['file']}: {footer_rows} rows, manifest says {info['rows']}")
     problems += check_duckdb(staged.path / DB_FILE, staged.manifest["tables"], columns)
     problems += check_files(staged.path, staged.manifest)
     return problems

@@ -80,7 +80,7 @@ def check_duckdb(path: Path, expected: dict[str, dict], columns: dict[str, list[
             if rows != info["rows"]:
                 problems.append(f"{path.name} table {name}: {rows} rows, manifest says {info['rows']}")
             elif digest != info["content_hash"]:
-                problems.append(f"{path.name} table {name}: content hash differs from the Parquet rows")
+                problems.append(f"{path.name} table {name}: content hash differs from the validated table")
         for view in VIEWS.values():
             try:
                 con.execute(f"SELECT count(*) FROM {quote_ident(view.name)}").fetchall()[0]

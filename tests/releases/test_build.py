@@ -196,6 +196,29 @@ def test_content_check_catches_a_database_that_differs_from_the_parquet(seed_fra
     assert latest_release_id(tmp_path) is None
 
 
+def test_content_check_catches_a_parquet_file_that_differs_from_the_validated_table(seed_frames, tmp_path,
+                                                                                     monkeypatch):
+    """The staged Parquet files are not hashed themselves: the DuckDB tables loaded from them are, so a
+    file whose rows differ from the validated table (same count, one value changed) still fails."""
+    import pipelines.lib.release_build as build_module
+
+    original = build_module.write_table_file
+
+    def change_a_value(table, name, path, **kwargs):
+        if name == "commitments":
+            status = table.column("status").to_pylist()
+            status[0] = "negotiating" if status[0] != "negotiating" else "signed"
+            table = table.set_column(table.schema.get_field_index("status"), table.schema.field("status"),
+                                     pa.array(status, pa.string()))
+        original(table, name, path, **kwargs)
+
+    monkeypatch.setattr(build_module, "write_table_file", change_a_value)
+    with pytest.raises(AuditFailed, match="guarantees.duckdb table commitments: content hash differs from the "
+                                          "validated table"):
+        build(seed_frames, tmp_path)
+    assert latest_release_id(tmp_path) is None
+
+
 def test_failed_staging_is_removed_by_the_next_publish(seed_frames, tmp_path):
     stale = build(seed_frames, tmp_path)  # staged, never published
     frames = dict(seed_frames, people=seed_frames["people"].iloc[1:])
