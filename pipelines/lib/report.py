@@ -26,7 +26,7 @@ from pipelines.lib.datapackage import PACKAGE_TITLE
 from pipelines.lib.release import CHANGES, README
 from pipelines.lib.release_audit import AuditLimits
 from pipelines.lib.tables import ValidationReport
-from pipelines.lib.views import COUNTRY_STATUS, TIMELINE
+from pipelines.lib.views import COUNTRY_STATUS, TIMELINE, TIMELINE_ORDER
 from pipelines.lib.vocab import STATUSES
 from schemas import TABLES
 
@@ -35,6 +35,16 @@ DICTIONARY = README
 SHOWN_REVIEW_ROWS = 500  # unresolved names / rejected documents listed in full up to this many
 _EXCERPT = 90
 _STAGE_NAMES = {"validation": "pandera schemas", "dataset": "dataset assertions", "links": "links between tables"}
+# Past the timeline's mark cap the page draws one bar per party, status and period, never an event:
+# the events are then read summed by party, status and month (the finest period), each sum standing
+# for its `n_events` events from `date_start` (the first) to `date_end` (the last day of any), in
+# the order of each sum's first event. One Python dict per event cost 1 s at 10,000 documents.
+_TIMELINE_MONTHS = f"""
+SELECT iso2, any_value(name) AS name, status, min(date_start) AS date_start,
+       max(coalesce(date_end, date_start)) AS date_end, count(*) AS n_events, sum(n_documents) AS n_documents
+FROM (SELECT *, row_number() OVER (ORDER BY {TIMELINE_ORDER}) AS position FROM timeline)
+GROUP BY iso2, status, date_trunc('month', date_start)
+ORDER BY min(position)"""
 
 
 @dataclass(frozen=True)
@@ -42,7 +52,7 @@ class ReportData:
     """Everything the page shows, read from a staged or published release folder."""
     head: dict  # release_id, created_at, schema_version, code_version, previous_release_id
     parties: list[dict]  # country_status rows
-    events: list[dict]  # timeline rows
+    events: list[dict]  # timeline rows; past the mark cap, sums by party, status and month (n_events each)
     rows: dict[str, int]  # table -> rows in its Parquet file
     changes: dict  # changes.json
     unresolved: list[dict]
@@ -69,7 +79,9 @@ def load(folder: Path, head: dict) -> ReportData:
             con.execute(f"CREATE VIEW {quote_ident(name)} AS SELECT * FROM "
                         f"read_parquet({sql_literal(str(folder / f'{name}.parquet'))})")
         parties = _records(con, COUNTRY_STATUS.sql)
-        events = _records(con, TIMELINE.sql)
+        con.execute(f"CREATE VIEW timeline AS {TIMELINE.sql}")
+        n_events = con.execute("SELECT count(*) FROM timeline").fetchone()[0]
+        events = _records(con, TIMELINE.sql if n_events <= report_svg.MAX_TIMELINE_MARKS else _TIMELINE_MONTHS)
         rows = {name: con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()[0] for name in TABLES}
         unresolved = _records(con, "SELECT surface, n_mentions, reason, best_candidate, doc_id FROM unresolved_names "
                                    "ORDER BY n_mentions DESC, surface, doc_id")
@@ -124,7 +136,7 @@ def _timeline(events: list[dict], period: str | None) -> str:
                 "diamonds below it are G7-declaration events, and a bar is an event the text dates only to a span "
                 "(\"in January and February\"). Hover over a mark for its date, sources and evidence.</p>")
     else:
-        lead = (f"<p>{len(events):,} dated events, too many to draw one by one: each bar is one party's events of "
+        lead = (f"<p>{report_svg.event_count(events):,} dated events, too many to draw one by one: each bar is one party's events of "
                 f"one status in one {period}, bilateral-agreement events above the party's line and G7-declaration "
                 f"events below it. Hover over a bar for the number of events, their first and last dates and the "
                 f"number of reports; every event is a row of the <code>timeline</code> view in "

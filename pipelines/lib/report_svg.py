@@ -121,10 +121,16 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def event_count(events: list[dict]) -> int:
+    """How many events the rows stand for: a row is one event, or `n_events` of one party and status
+    in one month (how the report reads a timeline too long to draw event by event)."""
+    return sum(e.get("n_events", 1) for e in events)
+
+
 def timeline_period(events: list[dict], max_marks: int = MAX_TIMELINE_MARKS) -> str | None:
     """None when every event gets its own mark; otherwise the finest period ("month", "quarter",
     "year") whose groups (party, status, period) number at most `max_marks`, or "year" when none does."""
-    if len(events) <= max_marks:
+    if event_count(events) <= max_marks:
         return None
     # Months first (one C-level replace per event), then coarser periods over that small set.
     months = {(e["iso2"], e["status"], e["date_start"].replace(day=1)) for e in events}
@@ -140,7 +146,8 @@ def timeline(events: list[dict], max_marks: int = MAX_TIMELINE_MARKS) -> str:
     `events` are timeline-view rows (date_start, date_end, iso2, name, status, n_documents,
     evidence). A single day is a mark (a circle for an agreement event, a diamond for a declaration
     event); a span ('in January and February') is a bar over its days. Beyond `max_marks` events,
-    one bar per party, status and period (`timeline_period`) stands for all of its events."""
+    one bar per party, status and period (`timeline_period`) stands for all of its events; then
+    `events` may also be their sums by party, status and month (`event_count`), which draw the same."""
     if not events:
         return '<p class="empty">No dated event in this release.</p>'
     lanes: list[str] = []
@@ -221,11 +228,12 @@ def _group_mark(group: list[dict], period: str, x_of, y: float) -> str:
     end = _period_end(first["date_start"], period)
     last = max(e["date_end"] or e["date_start"] for e in group)
     sources = sum(e["n_documents"] for e in group)
-    hover = (f"{first['name'] or first['iso2']}: {STATUS_LABELS[status]}: {len(group)} event"
-             f"{'' if len(group) == 1 else 's'} from {first['date_start'].isoformat()} to {last.isoformat()} "
+    count = event_count(group)
+    hover = (f"{first['name'] or first['iso2']}: {STATUS_LABELS[status]}: {count} event"
+             f"{'' if count == 1 else 's'} from {first['date_start'].isoformat()} to {last.isoformat()} "
              f"({sources} report{'' if sources == 1 else 's'})")
     attrs = (f'class="event-group" data-iso2="{escape(first["iso2"])}" data-status="{status}" '
-             f'data-period="{period}" data-from="{begin.isoformat()}" data-count="{len(group)}"')
+             f'data-period="{period}" data-from="{begin.isoformat()}" data-count="{count}"')
     colour = STATUS_COLOURS[status]
     y += -4 if status in AGREEMENT_STATUSES else 4
     x1, x2 = x_of(begin), x_of(end)

@@ -99,6 +99,9 @@ ORDER BY p.iso2
 """,
 )
 
+# The timeline's row order, over its own columns (the report numbers events in this order too).
+TIMELINE_ORDER = f"date_start, date_end NULLS FIRST, iso2, list_position({_sql_list(STATUSES)}, status)"
+
 TIMELINE = View(
     name="timeline",
     description="Every dated event (a party's signing, talks, founding, joining or statement of support) in date "
@@ -132,7 +135,7 @@ SELECT p.date_start, p.date_end, p.date_precision, p.iso2, {_PARTY_NAME} AS name
        p.evidence, p.doc_id AS evidence_doc_id
 FROM ranked AS p LEFT JOIN countries AS k USING (iso2)
 WHERE p.pick = 1
-ORDER BY p.date_start, p.date_end NULLS FIRST, p.iso2, list_position({_sql_list(STATUSES)}, p.status)
+ORDER BY {TIMELINE_ORDER}
 """,
 )
 
