@@ -49,6 +49,9 @@ SQL_FRAGMENTS = {
         "row_json_sql(columns)": "json_array() over columns, each through quote_ident",
         "relation": "a table expression from the callers: quote_ident(name), 'arrow_rows' or 'read_parquet(?)'",
     },
+    "pipelines/lib/report.py": {
+        "TIMELINE.sql": "the SQL of pipelines/lib/views.py, code",
+    },
     "pipelines/lib/frame_sql.py": {
         "ROW": "the constant '_row', a column the module adds",
         "sql": "a query of the module's own builders (identifiers through quote_ident)",
