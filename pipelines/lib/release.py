@@ -33,7 +33,7 @@ from pipelines.lib import staging as staging_folders
 from pipelines.lib import verify as verify_module
 from pipelines.lib.content_hash import METHOD as CONTENT_HASH_METHOD
 from pipelines.lib.publish_lock import ProcessRecord, publish_lock
-from pipelines.lib.release_db import check_duckdb, write_duckdb
+from pipelines.lib.release_db import building_duckdb, check_duckdb
 from pipelines.lib.schema_version import current_shape
 from pipelines.lib.staging import STAGING
 from pipelines.lib.verify import MANIFEST, RELEASE_ID, check_files, sha256_file
@@ -172,17 +172,18 @@ def _write_release_files(table_files: dict[str, Path], staging: Path, release_id
         fsio.copy_file(table_files[name], path, durable=True)
         table_info[name] = {"file": path.name, "rows": rows[name], "content_hash": table_hashes[name],
                             "primary_key": tables.primary_key(name)}
-    write_duckdb({name: staging / info["file"] for name, info in table_info.items()}, staging / DB_FILE)
     head = {"release_id": release_id, "created_at": created, "schema_version": SCHEMA_VERSION,
             "code_version": code_version, "previous_release_id": previous.release_id if previous else None}
-    _write_changes(staging, head, table_info, previous)
-    files = _file_entries(staging)
-    package = datapackage.descriptor(release_id, created, files, {n: i["rows"] for n, i in table_info.items()})
-    _write_json(staging / DATAPACKAGE, package)
-    fsio.write_text(staging / README, dictionary.render(package, head), durable=True)
-    fsio.copy_file(verify_module.__file__, staging / VERIFY_SCRIPT)
-    if pages is not None:
-        pages(staging, head)
+    # DuckDB loads the tables from the staged files while the files drawn from them are written.
+    with building_duckdb({name: staging / info["file"] for name, info in table_info.items()}, staging / DB_FILE):
+        _write_changes(staging, head, table_info, previous)
+        files = _file_entries(staging, [info["file"] for info in table_info.values()])
+        package = datapackage.descriptor(release_id, created, files, {n: i["rows"] for n, i in table_info.items()})
+        _write_json(staging / DATAPACKAGE, package)
+        fsio.write_text(staging / README, dictionary.render(package, head), durable=True)
+        fsio.copy_file(verify_module.__file__, staging / VERIFY_SCRIPT)
+        if pages is not None:
+            pages(staging, head)
     manifest = head | {
         "manifest_version": MANIFEST_VERSION,
         "content_hash": release_content_hash(SCHEMA_VERSION, table_hashes),
@@ -210,9 +211,11 @@ def _write_changes(staging: Path, head: dict, table_info: dict, previous: Releas
     fsio.write_text(staging / CHANGELOG, text, durable=True)
 
 
-def _file_entries(folder: Path) -> dict[str, dict]:
-    return {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
-            for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
+def _file_entries(folder: Path, names: list[str] | None = None) -> dict[str, dict]:
+    """Size and sha256 of the named files, or of every file but the manifest."""
+    paths = [folder / n for n in names] if names is not None else [
+        p for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST]
+    return {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size} for p in paths}
 
 
 def verify_staged(staged: Release) -> list[str]:

@@ -8,7 +8,10 @@ release promises equal *content* for it (the manifest's per-table content hashes
 from __future__ import annotations
 
 import errno
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -21,20 +24,36 @@ from schemas import TABLES
 DUCKDB_STORAGE_VERSION = "v1.2.0"
 
 
-def write_duckdb(table_files: dict[str, Path], path: Path) -> None:
+@contextmanager
+def building_duckdb(table_files: dict[str, Path], path: Path) -> Iterator[None]:
     """One DuckDB file with every table (loaded from its Parquet file, streamed: no table is held in
-    memory), the views and their comments, built aside and renamed."""
+    memory), the views and their comments, built aside while the caller writes other files: DuckDB
+    loads the tables in a thread during the `with` block, and the file is renamed into place when
+    the block ends.
+
+    The load leaves much of the two cores idle (it waits on its own writes), so the release's other
+    files cost little on top: at 10,000 documents the DuckDB file (2.4 s) and the changes and report
+    (2.0 s) took 2.7 s side by side. Every fault point (`fsio`) stays in the calling thread, in a
+    fixed order. An error in the block waits for the build to end, then propagates; an error of the
+    build is raised after the block."""
     tmp = path.with_name(path.name + ".tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         if leftover.exists():
             fsio.remove(leftover)
     with fsio.written_by_library(tmp) as local_path:
-        try:
-            _build(table_files, local_path)
-        except duckdb.Error as exc:  # a full disk reaches us as a DuckDB error: say which file, as OSError does
-            raise OSError(errno.EIO, f"DuckDB could not write the database: {str(exc).splitlines()[0]}",
-                          local_path) from exc
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="duckdb-build") as pool:
+            build = pool.submit(_build_or_os_error, table_files, local_path)
+            yield
+        build.result()
     fsio.replace(tmp, path)
+
+
+def _build_or_os_error(table_files: dict[str, Path], local_path: str) -> None:
+    try:
+        _build(table_files, local_path)
+    except duckdb.Error as exc:  # a full disk reaches us as a DuckDB error: say which file, as OSError does
+        raise OSError(errno.EIO, f"DuckDB could not write the database: {str(exc).splitlines()[0]}",
+                      local_path) from exc
 
 
 def _build(table_files: dict[str, Path], local_path: str) -> None:

@@ -183,14 +183,14 @@ def test_content_check_catches_a_database_that_differs_from_the_parquet(seed_fra
     """verify_staged re-opens the DuckDB file and compares its rows with the validated tables."""
     import pipelines.lib.release as release_module
 
-    original = release_module.write_duckdb
+    original = release_module.building_duckdb
 
     def drop_a_row(table_files, path):
         shorter = tmp_path / "commitments-short.parquet"
         pq.write_table(pq.read_table(table_files["commitments"]).slice(1), shorter)
-        original(dict(table_files, commitments=shorter), path)
+        return original(dict(table_files, commitments=shorter), path)
 
-    monkeypatch.setattr(release_module, "write_duckdb", drop_a_row)
+    monkeypatch.setattr(release_module, "building_duckdb", drop_a_row)
     with pytest.raises(AuditFailed, match="guarantees.duckdb table commitments: 37 rows, manifest says 38"):
         build(seed_frames, tmp_path)
     assert latest_release_id(tmp_path) is None
