@@ -102,3 +102,48 @@ def test_timeline_merges_one_event_reported_twice():
         (D(2023, 8, 8), "LV", "declaration_joined", 1, "b"),
         (D(2024, 7, 8), "PL", "signed", 2, "b"),
     ]
+
+
+def _status_of(commitments: list[tuple], published: dict[str, D | None]) -> dict:
+    """country_status over a few commitments (iso2, status, date_start, precision, doc_id, sentence_no)."""
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE TABLE countries (iso2 VARCHAR, name VARCHAR)")
+    con.execute("INSERT INTO countries VALUES ('DE', 'Germany')")
+    con.execute("CREATE TABLE documents (doc_id VARCHAR, published_date DATE)")
+    con.executemany("INSERT INTO documents VALUES (?, ?)", list(published.items()))
+    con.execute("CREATE TABLE commitments (country_iso2 VARCHAR, status VARCHAR, date_start DATE, date_end DATE, "
+                "date_precision VARCHAR, evidence VARCHAR, doc_id VARCHAR, sentence_no BIGINT)")
+    con.executemany("INSERT INTO commitments VALUES (?, ?, ?, NULL, ?, ?, ?, ?)",
+                    [(iso2, status, day, precision, f"{doc_id}:{n}", doc_id, n)
+                     for iso2, status, day, precision, doc_id, n in commitments])
+    try:
+        return {r["iso2"]: r for r in rows(con, COUNTRY_STATUS.sql)}
+    finally:
+        con.close()
+
+
+def test_country_status_picks_the_statement_the_annotation_rules_name():
+    """Strongest status first; then a date to the day before a month, the earliest date, dated before
+    undated, the earliest-published document (unknown publication last), then the sentence."""
+    published = {"a": D(2024, 3, 1), "b": D(2024, 2, 1), "c": None, "d": D(2024, 4, 1)}
+    status = _status_of([
+        ("DE", "negotiating", D(2024, 1, 1), "day", "b", 1),     # weaker than signed, however early
+        ("DE", "signed", D(2024, 1, 1), "month", "a", 1),        # to the month: loses to the day
+        ("DE", "signed", D(2024, 1, 12), "day", "c", 2),         # to the day, but published unknown
+        ("DE", "signed", D(2024, 1, 12), "day", "d", 3),         # same day, published 2024-04-01: wins
+        ("DE", "signed", None, None, "b", 4),                    # undated: last
+        ("DE", "declaration_joined", None, None, "c", 1),
+        ("DE", "declaration_joined", D(2023, 9, 1), "day", "c", 5),
+        ("DE", "supporter", D(2023, 7, 1), "day", "b", 2),
+        ("PL", "negotiating", None, None, "a", 7),
+        ("PL", "negotiating", None, None, "b", 9),               # published earlier than a: wins
+        ("FR", "signed", None, None, "b", 1),                    # undated: after a month
+        ("FR", "signed", D(2024, 2, 1), "month", "a", 2),
+    ], published)
+    de = status["DE"]
+    assert (de["status"], de["date_start"], de["evidence_doc_id"], de["evidence"]) == ("signed", D(2024, 1, 12), "d", "d:3")
+    assert (de["agreement_status"], de["agreement_date"]) == ("signed", D(2024, 1, 12))
+    assert (de["declaration_status"], de["declaration_date"]) == ("declaration_joined", D(2023, 9, 1))
+    assert (de["n_documents"], de["first_reported"], de["last_reported"]) == (4, D(2024, 2, 1), D(2024, 4, 1))
+    assert (status["PL"]["evidence"], status["PL"]["declaration_status"]) == ("b:9", None)
+    assert (status["FR"]["date_start"], status["FR"]["evidence"]) == (D(2024, 2, 1), "a:2")
