@@ -136,8 +136,20 @@ def write_table_file(table: pa.Table, name: str, path: Path, *, durable: bool = 
     """One table as the release's Parquet file: rows as given, the table's name and schema version in
     the file's metadata, no timestamp (the same rows give the same bytes)."""
     with fsio.open_write(path, durable=durable) as fh:
-        pq.write_table(table.replace_schema_metadata({"table": name, "schema_version": SCHEMA_VERSION}),
-                       fh, **PARQUET_OPTIONS)
+        pq.write_table(as_table_file(table, name), fh, **PARQUET_OPTIONS)
+
+
+def as_table_file(table: pa.Table, name: str) -> pa.Table:
+    """A table's Arrow rows with the file metadata of its release file (`write_table_file`)."""
+    return table.replace_schema_metadata({"table": name, "schema_version": SCHEMA_VERSION})
+
+
+def table_file_form() -> str:
+    """What makes `write_table_file`'s bytes: the schema version and the Parquet settings it writes,
+    and the pyarrow that writes them. A validated table stored by a writer of this same form (the
+    IO manager) holds the bytes the release would write, so the audit can publish that file as it is."""
+    spec = {"schema_version": SCHEMA_VERSION, "parquet": PARQUET_OPTIONS, "pyarrow": pa.__version__}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def stage_release(table_files: dict[str, Path], outputs_dir: Path, release_id: str, *, created_at: dt.datetime,

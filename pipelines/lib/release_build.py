@@ -13,11 +13,17 @@ Memory stays at about one table: `check_frames` validates a table, writes it as 
 Parquet file into a work folder and drops it before loading the next; the links between tables
 are checked on the columns they need, read back from those files; staging copies the files and
 loads the DuckDB file from them. At 100,000 documents the tables are about 1.6 GB in Arrow.
+
+Most runs decode no table at all: a table the step before validated and stored as the release
+writes its file (`resources.FrameIOManager`, a verdict naming that form) is put in the work folder
+as it is, and the content hashes of those files are computed in a thread while the links between
+tables are checked.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,15 +31,17 @@ from typing import Callable, Mapping
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipelines.lib import report as release_report
-from pipelines.lib import tables, verdicts
+from pipelines.lib import fsio, tables, verdicts
 from pipelines.lib.audit import audit
-from pipelines.lib.content_hash import arrow_hash
+from pipelines.lib.content_hash import arrow_hash, relation_hash
 from pipelines.lib.fsio import os_error_text
 from pipelines.lib.memory import release_free_memory
 from pipelines.lib.release import (Release, latest_release, new_release_id, release_content_hash, releases_dir,
-                                   stage_release, verify_staged, write_table_file)
+                                   stage_release, table_file_form, verify_staged, write_table_file)
 from pipelines.lib.release_audit import AuditLimits, dataset_failures, rejected_files, write_report
 from pipelines.lib.schema_version import current_shape
 from pipelines.lib.staging import STAGING
@@ -102,10 +110,18 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
     files: dict[str, Path] = {}
     hashes: dict[str, str] = {}
     rows: dict[str, int] = {}
+    as_stored: list[str] = []  # tables published as stored: hashed from their files, below
     rejected = 0
     with closing(duckdb.connect(":memory:")) as con:
         for name in TABLES:
             source = frames[name]
+            stored = _publishable_as_stored(name, source)
+            if stored is not None:
+                files[name], rows[name] = _keep_stored(name, stored, Path(workdir))
+                as_stored.append(name)
+                if name == "rejected_documents":
+                    rejected = rejected_files(source())
+                continue
             frame = source() if callable(source) else source
             rows[name] = len(frame)
             if name == "rejected_documents":
@@ -119,7 +135,11 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
             del validated
     if "validation" not in failures:  # the links assume the types pandera coerces
         release_free_memory()  # what the largest table's copies took, before the audit reads its columns
-        failures["links"] = audit(files)
+        # DuckDB hashes the stored files while the links are checked (much of which is Python)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="content-hash") as pool:
+            hashing = pool.submit(_file_hashes, {name: files[name] for name in as_stored})
+            failures["links"] = audit(files)
+        hashes.update(hashing.result())
     if any(failures.values()):
         return CheckedFrames(failures, rows, None, None, rejected)
     return CheckedFrames(failures, rows, files, hashes, rejected)
@@ -132,6 +152,38 @@ def _validated(name: str, frame: pd.DataFrame, verdict: Verdict | None) -> tuple
         log.info(f"{name}: validated when it was stored (verdict {verdict.sha256[:12]}), not validated again")
         return frame, ValidationReport(name, tables.no_failures())
     return tables.validate(name, frame)
+
+
+def _publishable_as_stored(name: str, source: FrameSource) -> bytes | None:
+    """The bytes of a stored table the release can publish as they are: validated under the current
+    models (its verdict holds for these bytes) and written as the release writes its files (the
+    verdict's form is `table_file_form()`: the IO manager stores validated tables so). None otherwise,
+    and the table is loaded, validated if need be, and written by the audit."""
+    if not isinstance(source, verdicts.StoredTable):
+        return None
+    data, verdict = source.read()
+    if data is None or not verdicts.holds(verdict, name) or verdict.form != table_file_form():
+        return None
+    log.info(f"{name}: stored as the release's file and validated (verdict {verdict.sha256[:12]}), published as it is")
+    return data
+
+
+def _keep_stored(name: str, data: bytes, workdir: Path) -> tuple[Path, int]:
+    """A stored release file into the work folder as it is, and its rows (from its footer)."""
+    path = workdir / f"{name}.parquet"
+    try:
+        fsio.write_bytes(path, data)
+    except OSError as exc:
+        raise StagingFailed(f"could not write the audited table {name}: {os_error_text(exc)}; "
+                            f"nothing was published") from exc
+    return path, pq.ParquetFile(pa.BufferReader(data)).metadata.num_rows
+
+
+def _file_hashes(paths: dict[str, Path]) -> dict[str, str]:
+    """The content hash of each Parquet file (its own connection: this runs in a thread)."""
+    with closing(duckdb.connect(":memory:")) as con:
+        return {name: relation_hash(con, "read_parquet(?)", tables.columns(name), [str(path)])[1]
+                for name, path in paths.items()}
 
 
 def _keep(con: duckdb.DuckDBPyConnection, name: str, arrow, workdir: Path) -> tuple[Path, str]:

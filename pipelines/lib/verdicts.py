@@ -40,12 +40,13 @@ class Verdict:
     table: str
     validator: str
     sha256: str
+    form: str | None = None  # how the writer wrote the file, when it says (`release.table_file_form`)
 
 
-def record(verdict_file: Location, table: str, validator: str, sha256: str) -> Verdict:
+def record(verdict_file: Location, table: str, validator: str, sha256: str, form: str | None = None) -> Verdict:
     """Write the verdict that the file whose bytes hash to `sha256` (as `storage.write_parquet`
-    returns it) passed `table`'s model under `validator`."""
-    verdict = Verdict(table, validator, sha256)
+    returns it) passed `table`'s model under `validator`; `form` names how it was written."""
+    verdict = Verdict(table, validator, sha256, form)
     text = json.dumps(verdict.__dict__, indent=2, sort_keys=True)
     storage.write_replacing(verdict_file, lambda target: target.write_text(text, encoding="utf-8"))
     return verdict
@@ -56,12 +57,22 @@ def load(parquet: Location, verdict_file: Location) -> tuple[pa.Table, Verdict |
 
     Without a verdict the file is read as any other (memory-mapped when local); with one it is read
     once into memory, hashed and decoded from that buffer, so the bytes checked are the bytes used."""
+    data, verdict = read(parquet, verdict_file)
+    return _decoded(parquet, data), verdict
+
+
+def read(parquet: Location, verdict_file: Location) -> tuple[bytes | None, Verdict | None]:
+    """The file's bytes and its verdict if the verdict matches them; (None, None) when there is no
+    verdict (nothing to check the bytes against: the file is best read as a file)."""
     verdict = _read_verdict(verdict_file)
     if verdict is None:
-        return storage.read_parquet(parquet), None
+        return None, None
     data = parquet.read_bytes()
-    table = pq.read_table(pa.BufferReader(data))
-    return table, verdict if hashlib.sha256(data).hexdigest() == verdict.sha256 else None
+    return data, verdict if hashlib.sha256(data).hexdigest() == verdict.sha256 else None
+
+
+def _decoded(parquet: Location, data: bytes | None) -> pa.Table:
+    return storage.read_parquet(parquet) if data is None else pq.read_table(pa.BufferReader(data))
 
 
 def _read_verdict(verdict_file: Location) -> Verdict | None:
@@ -69,22 +80,37 @@ def _read_verdict(verdict_file: Location) -> Verdict | None:
     simply validated again: a verdict only ever saves work)."""
     try:
         values = json.loads(verdict_file.read_text(encoding="utf-8"))
-        return Verdict(str(values["table"]), str(values["validator"]), str(values["sha256"]))
+        form = values.get("form")
+        return Verdict(str(values["table"]), str(values["validator"]), str(values["sha256"]),
+                       form if isinstance(form, str) else None)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 class StoredTable:
     """A stored table, read when called (a deferred input: the consumer decides when to hold it).
-    After the read, `verdict` is the file's verdict if one held for the bytes read, else None."""
+    After the read, `verdict` is the file's verdict if one held for the bytes read, else None.
+
+    `read()` gives the bytes themselves, with that verdict, for a consumer that can use the file as
+    it is (the release audit publishes a validated file stored in the release's form without
+    decoding it); a call after it decodes those same bytes rather than reading the file again."""
 
     def __init__(self, parquet: Location, verdict_file: Location, to_frame: Callable[[pa.Table], pd.DataFrame]):
         self.parquet, self.verdict_file, self._to_frame = parquet, verdict_file, to_frame
         self.verdict: Verdict | None = None
+        self._read: tuple[bytes | None, Verdict | None] | None = None
+
+    def read(self) -> tuple[bytes | None, Verdict | None]:
+        """The file's bytes and the verdict that holds for them (`verdicts.read`), read once."""
+        if self._read is None:
+            self._read = read(self.parquet, self.verdict_file)
+            self.verdict = self._read[1]
+        return self._read
 
     def __call__(self) -> pd.DataFrame:
-        arrow, self.verdict = load(self.parquet, self.verdict_file)
-        return self._to_frame(arrow)
+        data, self.verdict = self.read()
+        self._read = None  # decoded once: another call reads and checks the file again
+        return self._to_frame(_decoded(self.parquet, data))
 
 
 def holds(verdict: Verdict | None, table: str) -> bool:

@@ -289,3 +289,59 @@ def test_a_stored_table_whose_verdict_does_not_hold_is_validated(seed_frames, tm
         stored = _stored_with_verdicts(dict(seed_frames, commitments=bad), tmp_path / "stored", "an older validator")
     with pytest.raises(AuditFailed, match="^validation failed: commitments"):
         build(stored, tmp_path / "outputs")
+
+
+def _stored_by_the_io_manager(frames: dict, folder: Path, validator: str) -> dict:
+    """The tables as the IO manager stores what a step validated, and loads them for the audit."""
+    import dagster as dg
+
+    from pipelines.lib import tables, verdicts
+    from pipelines.resources import FrameIOManager
+
+    manager = FrameIOManager(intermediate_dir=str(folder))
+    for name, frame in frames.items():
+        manager.handle_output(dg.build_output_context(
+            asset_key=dg.AssetKey(name), output_metadata={verdicts.METADATA_KEY: dg.MetadataValue.text(validator)}),
+            tables.validate(name, frame)[0])
+    return {name: manager.load_input(dg.build_input_context(asset_key=dg.AssetKey(name),
+                                                            definition_metadata={"deferred": True}))
+            for name in frames}
+
+
+def test_validated_tables_stored_as_release_files_are_published_as_they_are(seed_frames, tmp_path, monkeypatch):
+    """No table is decoded, sorted or encoded again (only rejected_documents is read, for its count):
+    the stored files are the release's files, byte for byte those an audit that validates writes."""
+    from pipelines.lib import verdicts
+    from pipelines.lib.fingerprint import validator_version
+
+    again = build(seed_frames, tmp_path / "validated").staged
+    stored = _stored_by_the_io_manager(seed_frames, tmp_path / "stored", validator_version())
+    decoded = []
+    real = verdicts.StoredTable.__call__
+    monkeypatch.setattr(verdicts.StoredTable, "__call__", lambda self: decoded.append(self.parquet.stem) or real(self))
+    trusted = build(stored, tmp_path / "trusted").staged
+    assert decoded == ["rejected_documents"]
+    assert trusted.manifest["content_hash"] == again.manifest["content_hash"]
+    for name in TABLES:
+        published = (trusted.path / f"{name}.parquet").read_bytes()
+        assert published == (again.path / f"{name}.parquet").read_bytes() == stored[name].read()[0], name
+
+
+def test_a_stored_release_file_of_another_form_is_written_again(seed_frames, tmp_path, monkeypatch):
+    """A file written by another pyarrow or with other settings (its verdict names another form) is
+    decoded and written as this release writes it; its verdict still spares validating it."""
+    import pipelines.lib.release_build as build_module
+    from pipelines.lib import tables
+    from pipelines.lib.fingerprint import validator_version
+
+    stored = _stored_by_the_io_manager(seed_frames, tmp_path / "stored", validator_version())
+    monkeypatch.setattr(build_module, "table_file_form", lambda: "another form")
+    validated, written = [], []
+    real_validate, real_write = tables.validate, build_module.write_table_file
+    monkeypatch.setattr(tables, "validate", lambda name, frame: validated.append(name) or real_validate(name, frame))
+    monkeypatch.setattr(build_module, "write_table_file", lambda t, name, path, **k: written.append(name) or
+                        real_write(t, name, path, **k))
+    trusted = build(stored, tmp_path / "trusted").staged
+    assert validated == [] and sorted(written) == sorted(TABLES)
+    again = build(seed_frames, tmp_path / "validated").staged
+    assert trusted.manifest["content_hash"] == again.manifest["content_hash"]

@@ -130,3 +130,32 @@ def test_the_io_manager_stores_a_verdict_only_for_a_frame_a_step_validated(root)
     loader = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t"), definition_metadata={"deferred": True}))
     pd.testing.assert_frame_equal(loader(), frame)
     assert loader.verdict is None
+
+
+def test_the_io_manager_stores_a_validated_published_table_as_its_release_file(root, tmp_path):
+    """So that the release audit can publish the stored bytes themselves: rows in key order, the
+    release's schema and Parquet settings, and a verdict naming that form."""
+    import dagster as dg
+
+    from pipelines.lib import release, tables, verdicts
+    from pipelines.lib.fingerprint import validator_version
+    from pipelines.resources import FrameIOManager
+
+    manager = FrameIOManager(intermediate_dir=str(root / "intermediate"))
+    frame = pd.DataFrame({column: [f"b {column}", f"a {column}"] for column in tables.columns("rejected_documents")})
+    metadata = {verdicts.METADATA_KEY: dg.MetadataValue.text(validator_version())}
+    manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey("rejected_documents"),
+                                                  output_metadata=metadata), frame)
+    release.write_table_file(tables.to_arrow("rejected_documents", frame), "rejected_documents", tmp_path / "r.parquet")
+    assert (root / "intermediate" / "rejected_documents.parquet").read_bytes() == (tmp_path / "r.parquet").read_bytes()
+
+    loader = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("rejected_documents"),
+                                                       definition_metadata={"deferred": True}))
+    data, verdict = loader.read()
+    assert data == (tmp_path / "r.parquet").read_bytes() and verdict.form == release.table_file_form()
+    loaded = loader()
+    assert loaded["source_path"].tolist() == ["a source_path", "b source_path"]
+    assert loaded["reason"].dtype == pd.StringDtype("pyarrow")
+    assert verdicts.holds(loader.verdict, "rejected_documents")
+    eager = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("rejected_documents")))
+    pd.testing.assert_frame_equal(eager, loaded)
