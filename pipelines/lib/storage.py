@@ -75,11 +75,17 @@ def write_replacing(path: Location, write: Callable[[Location], None]) -> None:
 def write_parquet(table: pa.Table, path: Location, **options) -> str:
     """`pq.write_table`, replacing `path` as `write_replacing` does; the sha256 of the bytes written,
     hashed as they pass (reading the file back would download it again from an object store)."""
+    return write_hashed(path, lambda sink: pq.write_table(table, sink, **options))
+
+
+def write_hashed(path: Location, write_into: Callable[[pa.NativeFile], None]) -> str:
+    """`write_into(sink)` writes the file, replacing `path` as `write_replacing` does; the sha256 of
+    the bytes written, hashed as they pass."""
     digest = hashlib.sha256()
 
     def write(target: Location) -> None:
         with target.open("wb") as raw:
-            pq.write_table(table, pa.PythonFile(_Hashing(raw, digest), mode="w"), **options)
+            write_into(pa.PythonFile(_Hashing(raw, digest), mode="w"))
     write_replacing(path, write)
     return digest.hexdigest()
 

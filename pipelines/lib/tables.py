@@ -150,14 +150,22 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     arrays lists); the stable sort runs in Arrow, in the order pandas' mergesort gives (strings
     by code point, which is their UTF-8 byte order; nulls last). A per-value Python loop here cost
     seconds per million rows."""
+    arrow = unsorted_arrow(table, frame)
+    return arrow.take(key_order(table, arrow)) if arrow.num_rows else arrow
+
+
+def unsorted_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """`to_arrow` without the sort: the frame's rows in the frame's order."""
     schema = arrow_schema(table)
     arrow = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
-    return sort_arrow(table, arrow.replace_schema_metadata(schema.metadata))
+    return arrow.replace_schema_metadata(schema.metadata)
+
+
+def key_order(table: str, arrow: pa.Table) -> pa.Array:
+    """Positions of an Arrow table's rows in primary-key order (stable: equal keys keep their order)."""
+    return pc.sort_indices(arrow, sort_keys=[(name, "ascending", "at_end") for name in primary_key(table)])
 
 
 def sort_arrow(table: str, arrow: pa.Table) -> pa.Table:
     """Rows of an Arrow table in primary-key order (stable: equal keys keep their order)."""
-    if arrow.num_rows == 0:
-        return arrow
-    keys = [(name, "ascending", "at_end") for name in primary_key(table)]
-    return arrow.take(pc.sort_indices(arrow, sort_keys=keys))
+    return arrow.take(key_order(table, arrow)) if arrow.num_rows else arrow

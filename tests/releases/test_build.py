@@ -345,3 +345,26 @@ def test_a_stored_release_file_of_another_form_is_written_again(seed_frames, tmp
     assert validated == [] and sorted(written) == sorted(TABLES)
     again = build(seed_frames, tmp_path / "validated").staged
     assert trusted.manifest["content_hash"] == again.manifest["content_hash"]
+
+
+def test_a_table_file_written_row_group_by_row_group_is_the_file_of_its_sorted_rows(seed_frames, tmp_path,
+                                                                                     monkeypatch):
+    """The IO manager writes a table into key order one row group at a time; the bytes must be those
+    of the sorted table written whole, or the stored file would not be the release's file."""
+    import io
+
+    from pipelines.lib import release, tables
+
+    monkeypatch.setitem(release.PARQUET_OPTIONS, "row_group_size", 7)
+    for name in ("sentences", "country_mentions", "rejected_documents"):
+        arrow = tables.unsorted_arrow(name, seed_frames[name].iloc[::-1])
+        order = tables.key_order(name, arrow)
+        written = io.BytesIO()
+        release.write_table_rows(arrow, name, written, order)
+        release.write_table_file(tables.sort_arrow(name, arrow), name, tmp_path / f"{name}.parquet")
+        assert written.getvalue() == (tmp_path / f"{name}.parquet").read_bytes(), name
+        whole = io.BytesIO()
+        pq.write_table(tables.sort_arrow(name, arrow).replace_schema_metadata(
+            {"table": name, "schema_version": release.SCHEMA_VERSION}), whole, **release.PARQUET_OPTIONS)
+        assert written.getvalue() == whole.getvalue(), name
+    assert pq.ParquetFile(tmp_path / "sentences.parquet").metadata.num_row_groups == 2  # 14 rows
