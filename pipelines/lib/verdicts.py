@@ -52,18 +52,11 @@ def record(verdict_file: Location, table: str, validator: str, sha256: str, form
     return verdict
 
 
-def load(parquet: Location, verdict_file: Location) -> tuple[pa.Table, Verdict | None]:
-    """The stored table, and its verdict when one exists and matches the bytes just read.
-
-    Without a verdict the file is read as any other (memory-mapped when local); with one it is read
-    once into memory, hashed and decoded from that buffer, so the bytes checked are the bytes used."""
-    data, verdict = read(parquet, verdict_file)
-    return _decoded(parquet, data), verdict
-
-
 def read(parquet: Location, verdict_file: Location) -> tuple[bytes | None, Verdict | None]:
     """The file's bytes and its verdict if the verdict matches them; (None, None) when there is no
-    verdict (nothing to check the bytes against: the file is best read as a file)."""
+    verdict (nothing to check the bytes against: the file is best read as a file, memory-mapped
+    when local). The bytes are read once, hashed, and are what the reader then decodes, so the
+    bytes checked are the bytes used."""
     verdict = _read_verdict(verdict_file)
     if verdict is None:
         return None, None

@@ -19,8 +19,8 @@ def _stored(folder, rows=(1, 2)):
 def test_a_verdict_holds_for_the_bytes_it_was_recorded_for(tmp_path):
     parquet, verdict_file = _stored(tmp_path)
     verdicts.record(verdict_file, "t", validator_version(), sha256_file(parquet))
-    table, verdict = verdicts.load(parquet, verdict_file)
-    assert table.column("a").to_pylist() == [1, 2]
+    data, verdict = verdicts.read(parquet, verdict_file)
+    assert pq.read_table(pa.BufferReader(data)).column("a").to_pylist() == [1, 2]
     assert verdicts.holds(verdict, "t")
     assert not verdicts.holds(verdict, "other_table")
 
@@ -29,18 +29,18 @@ def test_a_changed_file_a_changed_validator_or_a_broken_verdict_means_validating
     parquet, verdict_file = _stored(tmp_path)
     verdicts.record(verdict_file, "t", validator_version(), sha256_file(parquet))
     pq.write_table(pa.table({"a": [1, 3]}), parquet)  # edited after it was validated
-    table, verdict = verdicts.load(parquet, verdict_file)
-    assert table.column("a").to_pylist() == [1, 3] and verdict is None
+    data, verdict = verdicts.read(parquet, verdict_file)
+    assert pq.read_table(pa.BufferReader(data)).column("a").to_pylist() == [1, 3] and verdict is None
 
     verdicts.record(verdict_file, "t", "an older validator", sha256_file(parquet))
-    assert not verdicts.holds(verdicts.load(parquet, verdict_file)[1], "t")
+    assert not verdicts.holds(verdicts.read(parquet, verdict_file)[1], "t")
 
     verdict_file.write_text("{not json")
-    assert verdicts.load(parquet, verdict_file)[1] is None
+    assert verdicts.read(parquet, verdict_file)[1] is None
     verdict_file.write_text(json.dumps({"table": "t"}))
-    assert verdicts.load(parquet, verdict_file)[1] is None
+    assert verdicts.read(parquet, verdict_file)[1] is None
     verdict_file.unlink()
-    assert verdicts.load(parquet, verdict_file)[1] is None
+    assert verdicts.read(parquet, verdict_file)[1] is None
 
 
 def test_a_verdict_keeps_the_form_its_writer_named_and_an_older_one_names_none(tmp_path):
