@@ -142,10 +142,12 @@ def write_table_file(table: pa.Table, name: str, path: Path, *, durable: bool = 
 def write_table_rows(table: pa.Table, name: str, sink, order: pa.Array | None = None) -> None:
     """`table` as its release file into `sink`, its rows in `order` (positions) or as given.
 
-    Row group by row group: a table in another order is taken into key order one row group at a
-    time, so writing holds one row group's copy rather than a sorted copy of the whole table (at
-    100,000 documents `sentences` alone is about 600 MB). The bytes are those `pq.write_table`
-    writes for the rows in that order (tested)."""
+    Row group by row group: rows in another order are taken into it one row group at a time, to
+    spare a sorted copy of the whole table (at 100,000 documents `sentences` is about 500 MB). With
+    pyarrow 26 that saving is lost on a table of many chunks (the cache's tables: one per segment),
+    since a take from it concatenates each column first: it then peaks as high as a whole sort
+    (measured, `docs/scaling.md`). The bytes are those `pq.write_table` writes for the rows in
+    that order (tested)."""
     table = table.replace_schema_metadata({"table": name, "schema_version": SCHEMA_VERSION})
     options = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
     step = PARQUET_OPTIONS["row_group_size"]
