@@ -220,7 +220,7 @@ def _store(parquet: Location, name: str, frame: pd.DataFrame, published: bool) -
 def _to_frame(arrow: pa.Table) -> pd.DataFrame:
     """A stored frame: a table stored in the release's form comes back with its text in Arrow, as
     the models declare it (`tables.from_arrow`); any other as pandas stored it."""
-    if b"table" in (arrow.schema.metadata or {}):
+    if release.is_table_file(arrow.schema):
         return tables.from_arrow(arrow)
     return arrow.to_pandas(types_mapper=_as_stored)
 

@@ -61,6 +61,17 @@ def arrow_hash(con: duckdb.DuckDBPyConnection, table, columns: list[str]) -> tup
         con.unregister("arrow_rows")
 
 
+def parquet_hashes(paths: dict, columns: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
+    """(rows, content hash) of Parquet files, by name, on a connection of its own (so that it can
+    run in a thread beside other DuckDB work)."""
+    con = duckdb.connect(":memory:")
+    try:
+        return {name: relation_hash(con, "read_parquet(?)", columns[name], [str(path)])
+                for name, path in paths.items()}
+    finally:
+        con.close()
+
+
 def sql_literal(text: str) -> str:
     """A SQL string literal, for text DuckDB takes no bound parameter for (COMMENT ON, CREATE VIEW): code-owned
     text and paths of our own folders, never row values."""

@@ -157,6 +157,11 @@ def write_table_rows(table: pa.Table, name: str, sink, order: pa.Array | None = 
             writer.write_table(rows, row_group_size=step)
 
 
+def is_table_file(schema: pa.Schema) -> bool:
+    """Whether a Parquet file's schema carries the metadata `write_table_rows` gives a release file."""
+    return b"table" in (schema.metadata or {})
+
+
 def table_file_form() -> str:
     """What makes `write_table_file`'s bytes: the schema version and the Parquet settings it writes,
     and the pyarrow that writes them. A validated table stored by a writer of this same form (the

@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 from pipelines.lib import report as release_report
 from pipelines.lib import fsio, tables, verdicts
 from pipelines.lib.audit import audit
-from pipelines.lib.content_hash import arrow_hash, relation_hash
+from pipelines.lib.content_hash import arrow_hash, parquet_hashes
 from pipelines.lib.fsio import os_error_text
 from pipelines.lib.memory import release_free_memory
 from pipelines.lib.release import (Release, latest_release, new_release_id, release_content_hash, releases_dir,
@@ -137,9 +137,10 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
         release_free_memory()  # what the largest table's copies took, before the audit reads its columns
         # DuckDB hashes the stored files while the links are checked (much of which is Python)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="content-hash") as pool:
-            hashing = pool.submit(_file_hashes, {name: files[name] for name in as_stored})
+            hashing = pool.submit(parquet_hashes, {name: files[name] for name in as_stored},
+                                  {name: tables.columns(name) for name in as_stored})
             failures["links"] = audit(files)
-        hashes.update(hashing.result())
+        hashes.update({name: digest for name, (_, digest) in hashing.result().items()})
     if any(failures.values()):
         return CheckedFrames(failures, rows, None, None, rejected)
     return CheckedFrames(failures, rows, files, hashes, rejected)
@@ -170,32 +171,25 @@ def _publishable_as_stored(name: str, source: FrameSource) -> bytes | None:
 
 def _keep_stored(name: str, data: bytes, workdir: Path) -> tuple[Path, int]:
     """A stored release file into the work folder as it is, and its rows (from its footer)."""
-    path = workdir / f"{name}.parquet"
-    try:
-        fsio.write_bytes(path, data)
-    except OSError as exc:
-        raise StagingFailed(f"could not write the audited table {name}: {os_error_text(exc)}; "
-                            f"nothing was published") from exc
+    path = _work_file(name, workdir, lambda target: fsio.write_bytes(target, data))
     return path, pq.ParquetFile(pa.BufferReader(data)).metadata.num_rows
-
-
-def _file_hashes(paths: dict[str, Path]) -> dict[str, str]:
-    """The content hash of each Parquet file (its own connection: this runs in a thread)."""
-    with closing(duckdb.connect(":memory:")) as con:
-        return {name: relation_hash(con, "read_parquet(?)", tables.columns(name), [str(path)])[1]
-                for name, path in paths.items()}
 
 
 def _keep(con: duckdb.DuckDBPyConnection, name: str, arrow, workdir: Path) -> tuple[Path, str]:
     """Hash a validated table (the hash the staged files must match), write its Parquet file."""
     _, digest = arrow_hash(con, arrow, tables.columns(name))
+    return _work_file(name, workdir, lambda target: write_table_file(arrow, name, target)), digest
+
+
+def _work_file(name: str, workdir: Path, write: Callable[[Path], None]) -> Path:
+    """`workdir/<name>.parquet`, written by `write`; StagingFailed naming the table when it cannot be."""
     path = workdir / f"{name}.parquet"
     try:
-        write_table_file(arrow, name, path)
+        write(path)
     except OSError as exc:
         raise StagingFailed(f"could not write the audited table {name}: {os_error_text(exc)}; "
                             f"nothing was published") from exc
-    return path, digest
+    return path
 
 
 def build_candidate(frames: Mapping[str, FrameSource], outputs_dir: Path, *, limits: AuditLimits,

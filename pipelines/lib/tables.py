@@ -150,8 +150,7 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     arrays lists); the stable sort runs in Arrow, in the order pandas' mergesort gives (strings
     by code point, which is their UTF-8 byte order; nulls last). A per-value Python loop here cost
     seconds per million rows."""
-    arrow = unsorted_arrow(table, frame)
-    return arrow.take(key_order(table, arrow)) if arrow.num_rows else arrow
+    return sort_arrow(table, unsorted_arrow(table, frame))
 
 
 def unsorted_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
