@@ -38,7 +38,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -89,6 +89,10 @@ class SegmentWriter:
         return self.folder.name
 
     def append(self, fingerprints: list[str], doc_ids: list[str], tables: dict[str, pa.Table]) -> None:
+        self.append_each(fingerprints, doc_ids, tables.__getitem__)
+
+    def append_each(self, fingerprints: list[str], doc_ids: list[str], table_of: Callable[[str], pa.Table]) -> None:
+        """`append` for tables made one at a time by `table_of(name)`, each dropped once written."""
         if not fingerprints:
             return
         if not self._writers:
@@ -96,7 +100,7 @@ class SegmentWriter:
             self._writers = {name: parquet_writer(self.folder / f"{name}.parquet", schema, **_WRITE_OPTIONS)
                              for name, schema in self.schemas.items()}
         for name, writer in self._writers.items():
-            writer.write_table(tables[name].cast(self.schemas[name]))
+            writer.write_table(table_of(name).cast(self.schemas[name]))
         self.entries.update(zip(fingerprints, doc_ids))
 
     def close(self) -> None:
@@ -155,8 +159,11 @@ class DocCache:
         for fp in fingerprints:
             entry = self.index[fp]
             wanted.setdefault(entry.segment, []).append(entry.doc_id)
+        # Segments in the order their first document comes in (`wanted` keeps it): each segment
+        # holds its documents in the corpus's order, so a corpus that grows at its end is read in
+        # order and `_in_order` has nothing to move.
         segments = [(segment, _keep(wanted[segment]) if len(wanted[segment]) < self.segment_sizes[segment] else None)
-                    for segment in sorted(wanted)]
+                    for segment in wanted]
         return ReadPlan(segments, pa.array([self.index[fp].doc_id for fp in fingerprints], pa.string()))
 
     def unverified(self, plan: ReadPlan, validator: str) -> ReadPlan:
@@ -168,11 +175,6 @@ class DocCache:
         caller that drops each before reading the next holds one table, not all of them."""
         parts = [self._read_segment_table(segment, name, keep) for segment, keep in plan.segments]
         return _in_order(_concat(parts, self.schemas[name]), plan.order)
-
-    def _read_segment(self, segment: str, doc_ids: list[str] | None) -> dict[str, pa.Table]:
-        """A segment's tables; only the rows of `doc_ids` unless it is None (every row)."""
-        keep = _keep(doc_ids) if doc_ids is not None else None
-        return {name: self._read_segment_table(segment, name, keep) for name in self.schemas}
 
     def _read_segment_table(self, segment: str, name: str, keep: pa.Array | None) -> pa.Table:
         """One table of a segment; only the rows whose doc_id is in `keep` unless it is None."""
@@ -197,7 +199,7 @@ class DocCache:
             raise KeyError(f"{len(missing)} live document(s) are neither cached nor written, e.g. {min(missing)}")
         stats = CommitStats(evicted=len(self.index) - len(live_set))
         self.index = {fp: e for fp, e in self.index.items() if fp in live_set}
-        stats.merged_segments = self._compact()
+        stats.merged_segments = self._compact(live_order=live)
         self._write_index()
         self._remove_unreferenced()
         stats.removed_versions = self._remove_other_versions()
@@ -219,25 +221,36 @@ class DocCache:
             counts[entry.segment] += 1
         return counts
 
-    def _compact(self) -> int:
-        """Drop empty segments; merge the mostly dead ones and, beyond MAX_SEGMENTS, the smallest."""
+    def _compact(self, live_order: list[str]) -> int:
+        """Drop empty segments; merge the mostly dead ones and, beyond MAX_SEGMENTS, the smallest.
+
+        A merged segment holds its documents in `live_order` (the corpus's order), not segment by
+        segment: a corpus that grows at its end then reads back in its order after a merge too,
+        and `_in_order` returns the rows without the copy that reordering them costs (0.4-0.6 s
+        at 10,000 documents, every run after the first merge)."""
         live = self._live_counts()
         for segment in [s for s, n in live.items() if n == 0]:
             del self.segment_sizes[segment], live[segment]
         merge = {s for s, n in live.items() if 2 * n < self.segment_sizes[s]}
-        by_size = sorted(live, key=lambda s: (live[s], s))
         excess = len(live) - MAX_SEGMENTS
-        if excess > 0:
-            merge.update(by_size[:excess + 1])
+        if excess > 0:  # the neighbours (in the corpus's order) with the fewest documents together
+            merge.update(_smallest_run(self._in_corpus_order(live_order), live, excess + 1))
         if not merge:
             return 0
-        members = {s: [fp for fp, e in self.index.items() if e.segment == s] for s in merge}
+        members = list(dict.fromkeys(fp for fp in live_order if self.index[fp].segment in merge))
+        doc_ids = [self.index[fp].doc_id for fp in members]
+        by_segment: dict[str, list[str]] = {}  # in the order their first document comes in, as `plan` reads them
+        for fp, doc_id in zip(members, doc_ids):
+            by_segment.setdefault(self.index[fp].segment, []).append(doc_id)
+        keep = {segment: _keep(ids) for segment, ids in by_segment.items()}
+
+        def merged(name: str) -> pa.Table:  # one table at a time: the merge holds one table of its segments
+            parts = [self._read_segment_table(segment, name, rows) for segment, rows in keep.items()]
+            return _in_order(_concat(parts, self.schemas[name]), pa.array(doc_ids, pa.string()))
+
         writer = self.new_segment()
         try:
-            for segment in sorted(merge):
-                fps = members[segment]
-                doc_ids = [self.index[fp].doc_id for fp in fps]
-                writer.append(fps, doc_ids, self._read_segment(segment, doc_ids))
+            writer.append_each(members, doc_ids, merged)
         finally:
             writer.close()
         for fp, doc_id in writer.entries.items():
@@ -250,6 +263,10 @@ class DocCache:
         if len(shared) == 1 and None not in shared:  # every row of the merged segment passed under it
             self.verdicts[writer.segment_id] = shared.pop()
         return len(merge)
+
+    def _in_corpus_order(self, live_order: list[str]) -> list[str]:
+        """Segments in the order their first document comes in `live_order` (as `plan` reads them)."""
+        return list(dict.fromkeys(self.index[fp].segment for fp in live_order))
 
     def _write_index(self) -> None:
         fps = sorted(self.index)
@@ -275,6 +292,16 @@ class DocCache:
                 remove_tree(folder)
                 removed.append(folder.name)
         return sorted(removed)
+
+
+def _smallest_run(segments: list[str], sizes: dict[str, int], width: int) -> list[str]:
+    """The `width` consecutive segments with the fewest documents together (the first such run).
+
+    Merging neighbours keeps every segment a contiguous stretch of the corpus, so a corpus that
+    grows at its end still reads in order after the merge; merging the smallest segments wherever
+    they lie interleaved them, and every later read had to reorder its rows."""
+    runs = [segments[i:i + width] for i in range(len(segments) - width + 1)]
+    return min(runs, key=lambda run: sum(sizes[s] for s in run))
 
 
 def _keep(doc_ids: list[str]) -> pa.Array:

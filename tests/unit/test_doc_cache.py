@@ -125,6 +125,29 @@ def test_segments_stay_few_however_many_runs_add_documents(tmp_path, fake_extrac
     assert len(on_disk) == result.report.cache.segments
 
 
+def test_a_corpus_grown_at_its_end_is_read_without_a_reordering_copy(tmp_path, fake_extractor, monkeypatch):
+    """Segments, merged ones too, hold their documents in the corpus's order and are read in that
+    order, so that reading a corpus that grows at its end (new documents sort after the old)
+    never copies a table to reorder its rows, before or after merges."""
+    reordered = []
+    in_order = doc_cache._in_order
+
+    def spy(table, order):
+        out = in_order(table, order)
+        if out is not table:
+            reordered.append(table.num_rows)
+        return out
+    monkeypatch.setattr(doc_cache, "_in_order", spy)
+    docs = [variant(i) for i in range(2 * doc_cache.MAX_SEGMENTS + 3)]
+    merged = 0
+    for n in range(1, len(docs) + 1):  # one new document a run: past MAX_SEGMENTS runs, segments merge
+        result = extract_incremental(docs[:n], tmp_path, version="v")
+        merged += result.report.cache.merged_segments
+        assert as_rows(result) == expected_rows(docs[:n])
+    assert merged > 0
+    assert reordered == []
+
+
 def test_a_mostly_dead_segment_is_rewritten_with_its_live_rows(tmp_path, fake_extractor):
     docs = [variant(i) for i in range(4)]
     extract_incremental(docs, tmp_path, version="v")
