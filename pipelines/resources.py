@@ -168,7 +168,9 @@ class FrameIOManager(dg.ConfigurableIOManager):
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | dict) -> None:
         """A frame whose output metadata names the validator that passed it (`checks.checked_table`)
-        is stored with a verdict for its bytes, which spares the release audit validating it again."""
+        is stored with a verdict for its bytes, which spares the release audit validating it again;
+        a content hash in the metadata, for a table stored in the release's form, goes into the
+        verdict too, and spares the audit hashing the file."""
         if obj is None:
             return
         key = context.asset_key
@@ -176,11 +178,13 @@ class FrameIOManager(dg.ConfigurableIOManager):
         parquet.parent.mkdir(parents=True, exist_ok=True)
         verdict.unlink(missing_ok=True)  # before the file it vouches for changes
         if isinstance(obj, pd.DataFrame):
-            name, validator = key.path[-1], _text((context.output_metadata or {}).get(verdicts.METADATA_KEY))
+            metadata = context.output_metadata or {}
+            name, validator = key.path[-1], _text(metadata.get(verdicts.METADATA_KEY))
             sha256, form = _store(parquet, name, obj, published=bool(validator) and name in TABLES)
             as_json.unlink(missing_ok=True)
             if validator:
-                verdicts.record(verdict, name, validator, sha256, form)
+                verdicts.record(verdict, name, validator, sha256, form,
+                                content_hash=_text(metadata.get(verdicts.CONTENT_HASH_KEY)) if form else None)
         else:
             text = json.dumps(obj, indent=2, sort_keys=True, default=str)
             storage.write_replacing(as_json, lambda target: target.write_text(text))

@@ -61,12 +61,13 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
             for name in EXTRACTED_TABLES:
                 extra = corpus_metadata(report, settings) if name == "documents" else None
                 unverified = extracted.unverified(name, validator)
+                table = tables.from_arrow(extracted.table(name))
                 frame, validation = yield from checks.checked_table(
-                    name, tables.from_arrow(extracted.table(name)), extra_metadata=extra,
+                    name, table, extra_metadata=extra, content_hash=extracted.content_hash(name),
                     unverified=None if unverified is None else tables.from_arrow(unverified))
                 if name in checks.CROSS_CHECKED_COLUMNS:
                     frames[name] = frame[checks.CROSS_CHECKED_COLUMNS[name]]
-                del frame, unverified
+                del frame, table, unverified
                 if not validation.ok:
                     invalid.append(validation)
             if not invalid:

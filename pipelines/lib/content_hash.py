@@ -38,27 +38,55 @@ def row_json_sql(columns: list[str]) -> str:
     return f"json_array({', '.join(quote_ident(c) for c in columns)})::VARCHAR"
 
 
-def relation_hash(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str],
-                  params: list | None = None) -> tuple[int, str]:
-    """(rows, content hash) of `relation`, a SQL table expression: a quoted name, `read_parquet(?)`
-    with its `params`, ... (identifiers and placeholders only: values are bound, never formatted in)."""
+# (rows, sum of the digests' low halves, sum of their high halves): what the hash is made of. The
+# sums of two sets of rows add up to the sums of their union, so parts can be hashed apart.
+Sums = tuple[int, int, int]
+
+
+def relation_sums(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str],
+                  params: list | None = None) -> Sums:
+    """The `Sums` of `relation`, a SQL table expression: a quoted name, `read_parquet(?)` with its
+    `params`, ... (identifiers and placeholders only: values are bound, never formatted in)."""
     # One MD5 per row, split into the halves md5_number_upper/md5_number_lower would give (each of
     # those computes the digest again: twice the work).
     row = con.execute(
         f"SELECT count(*), coalesce(sum((h & {_LOW_64}::UHUGEINT)::UBIGINT), 0), coalesce(sum((h >> 64)::UBIGINT), 0) "
         f"FROM (SELECT md5_number({row_json_sql(columns)}) AS h FROM {relation})", params or []).fetchall()[0]
-    rows, upper, lower = int(row[0]), int(row[1]), int(row[2])
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def digest(columns: list[str], sums: Sums) -> str:
+    """The content hash of rows with these `Sums` under these column names."""
+    rows, low, high = sums
     header = json.dumps(columns, ensure_ascii=False)
-    return rows, hashlib.sha256(f"{header}\n{rows}:{upper}:{lower}".encode()).hexdigest()
+    return hashlib.sha256(f"{header}\n{rows}:{low}:{high}".encode()).hexdigest()
+
+
+def add(parts: list[Sums]) -> Sums:
+    """The `Sums` of the union of row sets with these `Sums` (exact: Python integers)."""
+    return tuple(sum(values) for values in zip(*parts)) if parts else (0, 0, 0)
+
+
+def relation_hash(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str],
+                  params: list | None = None) -> tuple[int, str]:
+    """(rows, content hash) of `relation` (as `relation_sums` takes it)."""
+    sums = relation_sums(con, relation, columns, params)
+    return sums[0], digest(columns, sums)
+
+
+def arrow_sums(con: duckdb.DuckDBPyConnection, table, columns: list[str]) -> Sums:
+    """The `Sums` of an in-memory Arrow table, on an open connection (opening one costs ~40 ms)."""
+    con.register("arrow_rows", table)
+    try:
+        return relation_sums(con, "arrow_rows", columns)
+    finally:
+        con.unregister("arrow_rows")
 
 
 def arrow_hash(con: duckdb.DuckDBPyConnection, table, columns: list[str]) -> tuple[int, str]:
-    """(rows, content hash) of an in-memory Arrow table, on an open connection (opening one costs ~40 ms)."""
-    con.register("arrow_rows", table)
-    try:
-        return relation_hash(con, "arrow_rows", columns)
-    finally:
-        con.unregister("arrow_rows")
+    """(rows, content hash) of an in-memory Arrow table, on an open connection."""
+    sums = arrow_sums(con, table, columns)
+    return sums[0], digest(columns, sums)
 
 
 def parquet_hashes(paths: dict, columns: dict[str, list[str]]) -> dict[str, tuple[int, str]]:

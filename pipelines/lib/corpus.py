@@ -178,6 +178,11 @@ class Extracted:
     def table(self, name: str) -> pa.Table:
         return self._read(name, self._plan)
 
+    def content_hash(self, name: str) -> str | None:
+        """The content hash of `table(name)`, from the cache's sums (`DocCache.content_hash`); None
+        when they do not cover it. Ask after reading the table: the read completes missing sums."""
+        return self._cache.content_hash(name, self._plan)
+
     def unverified(self, name: str, validator: str) -> pa.Table | None:
         """The rows of `table(name)` that no earlier run validated under `validator` (the cache's
         segment verdicts), in the same order; None when that is every row (then validate the

@@ -27,6 +27,14 @@ document's rows. Rows a read cannot return are those of documents evicted from t
 are never read again (a document that comes back is extracted into a new segment). A merged
 segment keeps the verdict its parts shared.
 
+The index also keeps each segment's content-hash *sums* per table (`content_hash.Sums`, which add
+up over disjoint sets of rows): computed as a segment is written, or the first time a segment
+written before them is read whole. A read of whole segments then gives the table's content hash
+(`content_hash`) without hashing its rows again, so a run that adds one document hashes one
+document's rows; the release audit takes that hash from the stored table's verdict, and the
+DuckDB file's own hash, computed from the published file, must equal it before anything is
+published.
+
 The root may be any fsspec URL (`storage.location`): workers on several machines can share a cache
 on an object store. The file lock then holds only for processes of one machine; a deployment that
 extracts into a shared cache runs one extraction at a time (docs/scaling.md).
@@ -40,12 +48,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from filelock import FileLock
 
+from pipelines.lib import content_hash
+from pipelines.lib.content_hash import Sums
 from pipelines.lib.storage import Location, is_local, parquet_writer, read_parquet, remove_tree, write_parquet
 
 MAX_SEGMENTS = 8
@@ -82,7 +93,9 @@ class SegmentWriter:
         self.folder = folder
         self.schemas = schemas
         self.entries: dict[str, str] = {}  # fingerprint -> doc_id
+        self.sums: dict[str, Sums] = {}  # table -> content-hash sums of the rows written
         self._writers: dict[str, pq.ParquetWriter] = {}
+        self._con = None  # DuckDB, for the sums
 
     @property
     def segment_id(self) -> str:
@@ -99,14 +112,22 @@ class SegmentWriter:
             self.folder.mkdir(parents=True)
             self._writers = {name: parquet_writer(self.folder / f"{name}.parquet", schema, **_WRITE_OPTIONS)
                              for name, schema in self.schemas.items()}
+            self._con = duckdb.connect(":memory:")
+            self._con.execute("SET threads = 1")  # beside the extraction workers, which have the cores
         for name, writer in self._writers.items():
-            writer.write_table(table_of(name).cast(self.schemas[name]))
+            table = table_of(name).cast(self.schemas[name])
+            writer.write_table(table)
+            self.sums[name] = content_hash.add([self.sums.get(name, (0, 0, 0)),
+                                                content_hash.arrow_sums(self._con, table, table.schema.names)])
         self.entries.update(zip(fingerprints, doc_ids))
 
     def close(self) -> None:
         for writer in self._writers.values():
             writer.close()
         self._writers = {}
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
 
 class DocCache:
@@ -120,6 +141,8 @@ class DocCache:
         self.index: dict[str, Entry] = {}
         self.segment_sizes: dict[str, int] = {}  # documents written into each segment
         self.verdicts: dict[str, str] = {}  # segment -> validator version its rows passed under
+        self.sums: dict[str, dict[str, Sums]] = {}  # segment -> table -> content-hash sums of its rows
+        self._sums_changed = False
         self._lock = FileLock(str(root / ".lock"), timeout=LOCK_TIMEOUT_S) if is_local(root) else contextlib.nullcontext()
 
     @classmethod
@@ -148,6 +171,9 @@ class DocCache:
         self.segment_sizes = {s: int(n) for s, n in meta.items()}
         verdicts = json.loads((table.schema.metadata or {}).get(b"verdicts", b"{}"))
         self.verdicts = {s: str(v) for s, v in verdicts.items() if s in self.segment_sizes}
+        sums = json.loads((table.schema.metadata or {}).get(b"sums", b"{}"))
+        self.sums = {s: {name: tuple(int(v) for v in values) for name, values in per_table.items()}
+                     for s, per_table in sums.items() if s in self.segment_sizes}
 
     def hits(self, fingerprints: Iterable[str]) -> set[str]:
         return {fp for fp in fingerprints if fp in self.index}
@@ -172,9 +198,29 @@ class DocCache:
 
     def read_table(self, name: str, plan: ReadPlan) -> pa.Table:
         """One table's rows for the planned documents, in their order. One table at a time: a
-        caller that drops each before reading the next holds one table, not all of them."""
+        caller that drops each before reading the next holds one table, not all of them. A segment
+        read whole that has no sums for the table yet (written before they were kept) gets them."""
         parts = [self._read_segment_table(segment, name, keep) for segment, keep in plan.segments]
+        missing = [(segment, part) for (segment, keep), part in zip(plan.segments, parts)
+                   if keep is None and name not in self.sums.get(segment, {})]
+        if missing:
+            with duckdb.connect(":memory:") as con:
+                for segment, part in missing:
+                    self.sums.setdefault(segment, {})[name] = content_hash.arrow_sums(con, part, part.schema.names)
+            self._sums_changed = True
         return _in_order(_concat(parts, self.schemas[name]), plan.order)
+
+    def content_hash(self, name: str, plan: ReadPlan) -> str | None:
+        """The content hash of `read_table(name, plan)`'s rows from the segments' sums, without
+        reading them; None when a segment is read in part (its sums cover rows the plan leaves
+        out) or has no sums for the table yet (`read_table` adds them)."""
+        parts = []
+        for segment, keep in plan.segments:
+            sums = self.sums.get(segment, {}).get(name)
+            if keep is not None or sums is None:
+                return None
+            parts.append(sums)
+        return content_hash.digest(self.schemas[name].names, content_hash.add(parts))
 
     def _read_segment_table(self, segment: str, name: str, keep: pa.Array | None) -> pa.Table:
         """One table of a segment; only the rows whose doc_id is in `keep` unless it is None."""
@@ -193,6 +239,7 @@ class DocCache:
             for fp, doc_id in written.entries.items():
                 self.index[fp] = Entry(doc_id, written.segment_id)
             self.segment_sizes[written.segment_id] = len(written.entries)
+            self.sums[written.segment_id] = dict(written.sums)
         live_set = set(live)
         missing = live_set - self.index.keys()
         if missing:
@@ -211,7 +258,7 @@ class DocCache:
         for their segments. `plan` must cover every document in the index (as the corpus's plan
         does after `commit`), so that these are all the rows of those segments a read can return."""
         changed = {s for s, _ in plan.segments if self.verdicts.get(s) != validator}
-        if changed:
+        if changed or self._sums_changed:  # the sums of segments read whole for the first time, too
             self.verdicts.update(dict.fromkeys(changed, validator))
             self._write_index()
 
@@ -259,7 +306,9 @@ class DocCache:
         for segment in merge:
             del self.segment_sizes[segment]
             self.verdicts.pop(segment, None)
+            self.sums.pop(segment, None)
         self.segment_sizes[writer.segment_id] = len(writer.entries)
+        self.sums[writer.segment_id] = dict(writer.sums)
         if len(shared) == 1 and None not in shared:  # every row of the merged segment passed under it
             self.verdicts[writer.segment_id] = shared.pop()
         return len(merge)
@@ -273,10 +322,14 @@ class DocCache:
         table = pa.table({"fingerprint": fps, "doc_id": [self.index[f].doc_id for f in fps],
                           "segment": [self.index[f].segment for f in fps]}, schema=_INDEX_SCHEMA)
         verdicts = {s: v for s, v in self.verdicts.items() if s in self.segment_sizes}
+        sums = {s: {name: list(values) for name, values in per_table.items()}
+                for s, per_table in self.sums.items() if s in self.segment_sizes}
         table = table.replace_schema_metadata({"segments": json.dumps(self.segment_sizes, sort_keys=True),
-                                               "verdicts": json.dumps(verdicts, sort_keys=True)})
+                                               "verdicts": json.dumps(verdicts, sort_keys=True),
+                                               "sums": json.dumps(sums, sort_keys=True)})
         self.folder.mkdir(parents=True, exist_ok=True)
         write_parquet(table, self.folder / "index.parquet")
+        self._sums_changed = False
 
     def _remove_unreferenced(self) -> None:
         segments = self.folder / "segments"

@@ -33,6 +33,9 @@ SUFFIX = ".verdict.json"
 # The output metadata entry by which a step that validated a frame names the validator version, and
 # so asks the IO manager to store a verdict with it.
 METADATA_KEY = "validator_version"
+# The output metadata entry by which a step names the frame's content hash when it knows it without
+# hashing the rows (the extraction cache's sums); the verdict keeps it for the release audit.
+CONTENT_HASH_KEY = "content_hash"
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,15 @@ class Verdict:
     validator: str
     sha256: str
     form: str | None = None  # how the writer wrote the file, when it says (`release.table_file_form`)
+    content_hash: str | None = None  # the rows' content hash, when the step that stored them knew it
 
 
-def record(verdict_file: Location, table: str, validator: str, sha256: str, form: str | None = None) -> Verdict:
+def record(verdict_file: Location, table: str, validator: str, sha256: str, form: str | None = None,
+           content_hash: str | None = None) -> Verdict:
     """Write the verdict that the file whose bytes hash to `sha256` (as `storage.write_parquet`
-    returns it) passed `table`'s model under `validator`; `form` names how it was written."""
-    verdict = Verdict(table, validator, sha256, form)
+    returns it) passed `table`'s model under `validator`; `form` names how it was written, and
+    `content_hash` the rows' content hash when the writer was told it."""
+    verdict = Verdict(table, validator, sha256, form, content_hash)
     text = json.dumps(verdict.__dict__, indent=2, sort_keys=True)
     storage.write_replacing(verdict_file, lambda target: target.write_text(text, encoding="utf-8"))
     return verdict
@@ -73,9 +79,10 @@ def _read_verdict(verdict_file: Location) -> Verdict | None:
     simply validated again: a verdict only ever saves work)."""
     try:
         values = json.loads(verdict_file.read_text(encoding="utf-8"))
-        form = values.get("form")
+        form, content_hash = values.get("form"), values.get("content_hash")
         return Verdict(str(values["table"]), str(values["validator"]), str(values["sha256"]),
-                       form if isinstance(form, str) else None)
+                       form if isinstance(form, str) else None,
+                       content_hash if isinstance(content_hash, str) else None)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

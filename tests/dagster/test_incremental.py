@@ -116,3 +116,28 @@ def test_a_run_after_one_new_document_validates_that_documents_rows_only(seeds_d
     assert run(seeds_dir, fresh).success
     for name in corpus.EXTRACTED_TABLES:
         assert (latest(fresh) / f"{name}.parquet").read_bytes() == (release / f"{name}.parquet").read_bytes(), name
+
+
+def test_a_run_after_one_new_document_hashes_no_extracted_table_again(seeds_dir, outputs_dir, monkeypatch):
+    """The extraction step knows each table's content hash from the cache's sums and the release
+    audit takes it from the stored table's verdict, so the audit hashes no extracted table's file;
+    the manifest's hashes are those of the published files, and the DuckDB check confirms them."""
+    import duckdb
+
+    from pipelines.lib import content_hash, release_build, tables
+
+    add_document(seeds_dir, 1)
+    assert run(seeds_dir, outputs_dir).success
+    hashed: list[str] = []
+    real = release_build.parquet_hashes
+    monkeypatch.setattr(release_build, "parquet_hashes", lambda paths, columns: hashed.extend(paths) or real(paths, columns))
+    add_document(seeds_dir, 2)
+    assert run(seeds_dir, outputs_dir).success
+    assert set(hashed).isdisjoint(corpus.EXTRACTED_TABLES) and "countries" in hashed
+    release = latest(outputs_dir)
+    manifest = __import__("json").loads((release / "manifest.json").read_text())
+    with duckdb.connect() as con:
+        for name in corpus.EXTRACTED_TABLES:
+            _, digest = content_hash.relation_hash(con, "read_parquet(?)", tables.columns(name),
+                                                   [str(release / f"{name}.parquet")])
+            assert manifest["tables"][name]["content_hash"] == digest, name

@@ -291,8 +291,9 @@ def test_a_stored_table_whose_verdict_does_not_hold_is_validated(seed_frames, tm
         build(stored, tmp_path / "outputs")
 
 
-def _stored_by_the_io_manager(frames: dict, folder: Path, validator: str) -> dict:
-    """The tables as the IO manager stores what a step validated, and loads them for the audit."""
+def _stored_by_the_io_manager(frames: dict, folder: Path, validator: str, content_hashes: dict | None = None) -> dict:
+    """The tables as the IO manager stores what a step validated (with the content hashes the step
+    names), and loads them for the audit."""
     import dagster as dg
 
     from pipelines.lib import tables, verdicts
@@ -300,9 +301,11 @@ def _stored_by_the_io_manager(frames: dict, folder: Path, validator: str) -> dic
 
     manager = FrameIOManager(intermediate_dir=str(folder))
     for name, frame in frames.items():
-        manager.handle_output(dg.build_output_context(
-            asset_key=dg.AssetKey(name), output_metadata={verdicts.METADATA_KEY: dg.MetadataValue.text(validator)}),
-            tables.validate(name, frame)[0])
+        metadata = {verdicts.METADATA_KEY: dg.MetadataValue.text(validator)}
+        if name in (content_hashes or {}):
+            metadata[verdicts.CONTENT_HASH_KEY] = dg.MetadataValue.text(content_hashes[name])
+        manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey(name), output_metadata=metadata),
+                              tables.validate(name, frame)[0])
     return {name: manager.load_input(dg.build_input_context(asset_key=dg.AssetKey(name),
                                                             definition_metadata={"deferred": True}))
             for name in frames}
@@ -325,6 +328,32 @@ def test_validated_tables_stored_as_release_files_are_published_as_they_are(seed
     for name in TABLES:
         published = (trusted.path / f"{name}.parquet").read_bytes()
         assert published == (again.path / f"{name}.parquet").read_bytes() == stored[name].read()[0], name
+
+
+def test_a_content_hash_named_by_the_storing_step_is_taken_and_checked_against_the_database(
+        seed_frames, tmp_path, monkeypatch):
+    """The audit takes a content hash the verdict names instead of hashing the file; the DuckDB
+    file's tables, loaded from the published files, are hashed all the same, so a hash that does
+    not fit the rows publishes nothing."""
+    import pipelines.lib.release_build as build_module
+    from pipelines.lib.fingerprint import validator_version
+
+    again = build(seed_frames, tmp_path / "validated").staged
+    right = {name: info["content_hash"] for name, info in again.manifest["tables"].items()}
+    hashed = []
+    real = build_module.parquet_hashes
+    monkeypatch.setattr(build_module, "parquet_hashes", lambda paths, columns: hashed.extend(paths) or real(paths, columns))
+    named = {"sentences": right["sentences"], "people": right["people"]}
+    trusted = build(_stored_by_the_io_manager(seed_frames, tmp_path / "stored", validator_version(), named),
+                    tmp_path / "trusted").staged
+    assert set(hashed) == set(TABLES) - set(named)
+    assert trusted.manifest["content_hash"] == again.manifest["content_hash"]
+
+    wrong = {"people": right["sentences"]}
+    stored = _stored_by_the_io_manager(seed_frames, tmp_path / "wrong", validator_version(), wrong)
+    with pytest.raises(AuditFailed, match="people: content hash differs from the validated table"):
+        build(stored, tmp_path / "refused")
+    assert not (releases_dir(tmp_path / "refused") / LATEST).exists()
 
 
 def test_a_stored_release_file_of_another_form_is_written_again(seed_frames, tmp_path, monkeypatch):

@@ -43,13 +43,15 @@ def test_a_changed_file_a_changed_validator_or_a_broken_verdict_means_validating
     assert verdicts.read(parquet, verdict_file)[1] is None
 
 
-def test_a_verdict_keeps_the_form_its_writer_named_and_an_older_one_names_none(tmp_path):
+def test_a_verdict_keeps_the_form_and_content_hash_its_writer_named_and_an_older_one_names_none(tmp_path):
     parquet, verdict_file = _stored(tmp_path)
-    verdicts.record(verdict_file, "t", validator_version(), sha256_file(parquet), form="release form 1")
+    verdicts.record(verdict_file, "t", validator_version(), sha256_file(parquet), form="release form 1",
+                    content_hash="abc")
     data, verdict = verdicts.read(parquet, verdict_file)
-    assert data == parquet.read_bytes() and verdict.form == "release form 1"
+    assert data == parquet.read_bytes() and (verdict.form, verdict.content_hash) == ("release form 1", "abc")
     written_before_forms = {"table": "t", "validator": validator_version(), "sha256": sha256_file(parquet)}
     verdict_file.write_text(json.dumps(written_before_forms))
     assert verdicts.read(parquet, verdict_file)[1].form is None
+    assert verdicts.read(parquet, verdict_file)[1].content_hash is None
     verdict_file.unlink()
     assert verdicts.read(parquet, verdict_file) == (None, None)
