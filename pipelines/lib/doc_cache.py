@@ -269,7 +269,8 @@ class DocCache:
         return counts
 
     def _compact(self, live_order: list[str]) -> int:
-        """Drop empty segments; merge the mostly dead ones and, beyond MAX_SEGMENTS, the smallest.
+        """Drop empty segments; merge the mostly dead ones and, beyond MAX_SEGMENTS, the run of
+        neighbouring segments (in the corpus's order) with the fewest documents.
 
         A merged segment holds its documents in `live_order` (the corpus's order), not segment by
         segment: a corpus that grows at its end then reads back in its order after a merge too,
