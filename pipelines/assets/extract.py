@@ -61,13 +61,13 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
             for name in EXTRACTED_TABLES:
                 extra = corpus_metadata(report, settings) if name == "documents" else None
                 unverified = extracted.unverified(name, validator)
-                table = tables.from_arrow(extracted.table(name))
+                read = tables.from_arrow(extracted.table(name))  # before content_hash: the read completes the sums
                 frame, validation = yield from checks.checked_table(
-                    name, table, extra_metadata=extra, content_hash=extracted.content_hash(name),
+                    name, read, extra_metadata=extra, content_hash=extracted.content_hash(name),
                     unverified=None if unverified is None else tables.from_arrow(unverified))
                 if name in checks.CROSS_CHECKED_COLUMNS:
                     frames[name] = frame[checks.CROSS_CHECKED_COLUMNS[name]]
-                del frame, table, unverified
+                del frame, read, unverified
                 if not validation.ok:
                     invalid.append(validation)
             if not invalid:

@@ -118,7 +118,7 @@ class SegmentWriter:
             table = table_of(name).cast(self.schemas[name])
             writer.write_table(table)
             self.sums[name] = content_hash.add([self.sums.get(name, (0, 0, 0)),
-                                                content_hash.arrow_sums(self._con, table, table.schema.names)])
+                                                content_hash.arrow_sums(self._con, table, self.schemas[name].names)])
         self.entries.update(zip(fingerprints, doc_ids))
 
     def close(self) -> None:
@@ -206,7 +206,7 @@ class DocCache:
         if missing:
             with duckdb.connect(":memory:") as con:
                 for segment, part in missing:
-                    self.sums.setdefault(segment, {})[name] = content_hash.arrow_sums(con, part, part.schema.names)
+                    self.sums.setdefault(segment, {})[name] = content_hash.arrow_sums(con, part, self.schemas[name].names)
             self._sums_changed = True
         return _in_order(_concat(parts, self.schemas[name]), plan.order)
 
@@ -291,10 +291,11 @@ class DocCache:
         for fp, doc_id in zip(members, doc_ids):
             by_segment.setdefault(self.index[fp].segment, []).append(doc_id)
         keep = {segment: _keep(ids) for segment, ids in by_segment.items()}
+        order = _keep(doc_ids)
 
         def merged(name: str) -> pa.Table:  # one table at a time: the merge holds one table of its segments
             parts = [self._read_segment_table(segment, name, rows) for segment, rows in keep.items()]
-            return _in_order(_concat(parts, self.schemas[name]), pa.array(doc_ids, pa.string()))
+            return _in_order(_concat(parts, self.schemas[name]), order)
 
         writer = self.new_segment()
         try:

@@ -112,16 +112,17 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
     files: dict[str, Path] = {}
     hashes: dict[str, str] = {}
     rows: dict[str, int] = {}
-    as_stored: list[str] = []  # tables published as stored, whose verdict names no content hash: hashed from their files, below
+    as_stored: list[str] = []  # published as stored, no content hash in the verdict: hashed below
     rejected = 0
     with closing(duckdb.connect(":memory:")) as con:
         for name in TABLES:
             source = frames[name]
             stored = _publishable_as_stored(name, source)
             if stored is not None:
-                files[name], rows[name] = _keep_stored(name, stored, Path(workdir))
-                if source.verdict.content_hash:  # the storing step knew it (the extraction cache's sums)
-                    hashes[name] = source.verdict.content_hash
+                data, verdict = stored
+                files[name], rows[name] = _keep_stored(name, data, Path(workdir))
+                if verdict.content_hash:  # the storing step knew it (the extraction cache's sums)
+                    hashes[name] = verdict.content_hash
                 else:
                     as_stored.append(name)
                 if name == "rejected_documents":
@@ -160,18 +161,18 @@ def _validated(name: str, frame: pd.DataFrame, verdict: Verdict | None) -> tuple
     return tables.validate(name, frame)
 
 
-def _publishable_as_stored(name: str, source: FrameSource) -> bytes | None:
-    """The bytes of a stored table the release can publish as they are: validated under the current
-    models (its verdict holds for these bytes) and written as the release writes its files (the
-    verdict's form is `table_file_form()`: the IO manager stores validated tables so). None otherwise,
-    and the table is loaded, validated if need be, and written by the audit."""
+def _publishable_as_stored(name: str, source: FrameSource) -> tuple[bytes, Verdict] | None:
+    """The bytes of a stored table the release can publish as they are, and their verdict: validated
+    under the current models (the verdict holds for these bytes) and written as the release writes
+    its files (the verdict's form is `table_file_form()`: the IO manager stores validated tables so).
+    None otherwise, and the table is loaded, validated if need be, and written by the audit."""
     if not isinstance(source, verdicts.StoredTable):
         return None
     data, verdict = source.read()
     if data is None or not verdicts.holds(verdict, name) or verdict.form != table_file_form():
         return None
     log.info(f"{name}: stored as the release's file and validated (verdict {verdict.sha256[:12]}), published as it is")
-    return data
+    return data, verdict
 
 
 def _keep_stored(name: str, data: bytes, workdir: Path) -> tuple[Path, int]:
