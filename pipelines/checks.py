@@ -68,12 +68,14 @@ def table_results(table: str, frame: pd.DataFrame, report: ValidationReport) -> 
 
 
 def checked_table(table: str, frame: pd.DataFrame, output_name: str | None = None, extra_metadata: dict | None = None,
-                  unverified: pd.DataFrame | None = None, content_hash: str | None = None
+                  unverified: pd.DataFrame | None = None, content_hash: str | None = None,
+                  links: str | None = None
                   ) -> Generator[dg.Output | dg.AssetCheckResult, None, tuple[pd.DataFrame, ValidationReport]]:
     """Validate a table once; yield its output (only when valid: an invalid table is never stored)
     and its check results; return the validated frame and the report, for the caller to fail on.
     With `unverified`, only those of the frame's rows are new to the models (`tables.validate_part`);
-    `content_hash`, known without hashing the rows, travels to the stored table's verdict."""
+    `content_hash`, known without hashing the rows, and `links`, the token of the links the caller
+    checked (`verdicts.links_token`), travel to the stored table's verdict."""
     if unverified is None:
         frame, report = tables.validate(table, frame)
     else:
@@ -82,6 +84,8 @@ def checked_table(table: str, frame: pd.DataFrame, output_name: str | None = Non
         passed = {verdicts.METADATA_KEY: validator_version()}  # stored as a verdict beside the frame
         if content_hash is not None:
             passed[verdicts.CONTENT_HASH_KEY] = content_hash
+        if links is not None:
+            passed[verdicts.LINKS_KEY] = links
         yield dg.Output(frame, output_name or table,
                         metadata={**table_metadata(table, frame), **passed, **(extra_metadata or {})})
     yield from table_results(table, frame, report)

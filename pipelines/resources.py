@@ -170,7 +170,8 @@ class FrameIOManager(dg.ConfigurableIOManager):
         """A frame whose output metadata names the validator that passed it (`checks.checked_table`)
         is stored with a verdict for its bytes, which spares the release audit validating it again;
         a content hash in the metadata, for a table stored in the release's form, goes into the
-        verdict too, and spares the audit hashing the file."""
+        verdict too, and spares the audit hashing the file; so does a links token (the audit's
+        per-document links, checked by the extraction step)."""
         if obj is None:
             return
         key = context.asset_key
@@ -184,7 +185,8 @@ class FrameIOManager(dg.ConfigurableIOManager):
             as_json.unlink(missing_ok=True)
             if validator:
                 verdicts.record(verdict, name, validator, sha256, form,
-                                content_hash=_text(metadata.get(verdicts.CONTENT_HASH_KEY)) if form else None)
+                                content_hash=_text(metadata.get(verdicts.CONTENT_HASH_KEY)) if form else None,
+                                links=_text(metadata.get(verdicts.LINKS_KEY)) if form else None)
         else:
             text = json.dumps(obj, indent=2, sort_keys=True, default=str)
             storage.write_replacing(as_json, lambda target: target.write_text(text))

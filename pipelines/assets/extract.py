@@ -16,7 +16,7 @@ from pipelines import checks
 from pipelines.assets._metadata import failure, free_memory, markdown_table
 from pipelines.lib import tables
 from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, incremental_extraction
-from pipelines.lib.fingerprint import validator_version
+from pipelines.lib.fingerprint import checks_version
 from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
 from pipelines.resources import GuaranteesSettings
 
@@ -54,24 +54,30 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
             report = extracted.report
             context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
                              f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
+            # The links between the tables, on the rows of new cache segments only; the release
+            # audit trusts the token for the rest, as the segments' verdicts do.
+            version = checks_version()
+            links = extracted.links_token(version)
+            if links is None:
+                context.log.warning("the links between the new documents' rows failed a check; "
+                                    "the release audit checks every row and reports them")
             # One table at a time, read from the cache, validated, stored and dropped; only the
             # columns the cross-table checks read are kept. Rows of cache segments that passed
             # these models before are not validated again (their keys are: `tables.validate_part`).
-            validator = validator_version()
             for name in EXTRACTED_TABLES:
                 extra = corpus_metadata(report, settings) if name == "documents" else None
-                unverified = extracted.unverified(name, validator)
+                unverified = extracted.unverified(name, version)
                 read = tables.from_arrow(extracted.table(name))  # before content_hash: the read completes the sums
                 frame, validation = yield from checks.checked_table(
-                    name, read, extra_metadata=extra, content_hash=extracted.content_hash(name),
+                    name, read, extra_metadata=extra, content_hash=extracted.content_hash(name), links=links,
                     unverified=None if unverified is None else tables.from_arrow(unverified))
                 if name in checks.CROSS_CHECKED_COLUMNS:
                     frames[name] = frame[checks.CROSS_CHECKED_COLUMNS[name]]
                 del frame, read, unverified
                 if not validation.ok:
                     invalid.append(validation)
-            if not invalid:
-                extracted.record_verdict(validator)
+            if not invalid and links is not None:
+                extracted.record_verdict(version)
     except SeedChanged as exc:
         raise dg.Failure(description=str(exc)) from None
     context.log.info(f"read the tables back from the cache in {report.seconds['read']:.2f} s")

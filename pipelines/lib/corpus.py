@@ -31,7 +31,8 @@ from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
-from pipelines.lib import tables
+from pipelines.lib import tables, verdicts
+from pipelines.lib.audit import document_links
 from pipelines.lib.doc_cache import CommitStats, DocCache, ReadPlan
 from pipelines.lib.documents import RawDocument
 from pipelines.lib.extract import DocumentExtraction, extract_document
@@ -190,14 +191,31 @@ class Extracted:
         plan = self._cache.unverified(self._plan, validator)
         return None if len(plan.segments) == len(self._plan.segments) else self._read(name, plan)
 
-    def record_verdict(self, validator: str) -> None:
-        """Every table of the corpus passed the models of `validator` (the caller validated them)."""
-        self._cache.record_verdict(self._plan, validator)
-
-    def _read(self, name: str, plan: ReadPlan) -> pa.Table:
+    def links_token(self, version: str) -> str | None:
+        """Check the per-document links between the tables (`audit.document_links`) on the rows of
+        the segments without a verdict under `version`, reading only the columns each check needs;
+        the token the stored tables then carry (`verdicts.links_token`), or None when a check fails
+        (the release audit then checks every row, and reports). Rows of segments with a verdict
+        passed before, and pass again in this read: the checks look at one document at a time, and
+        a read returns a document's rows whole."""
+        plan = self._cache.unverified(self._plan, version)
         start = time.perf_counter()
         try:
-            return self._cache.read_table(name, plan)
+            if plan.segments and document_links(lambda name, columns: self._read(name, plan, columns)):
+                return None
+        finally:
+            self.report.seconds["links"] = time.perf_counter() - start
+        return verdicts.links_token(self._plan.digest())
+
+    def record_verdict(self, version: str) -> None:
+        """Every table of the corpus passed the checks `version` names (`fingerprint.checks_version`:
+        the caller validated the tables and had `links_token` check the links)."""
+        self._cache.record_verdict(self._plan, version)
+
+    def _read(self, name: str, plan: ReadPlan, columns: list[str] | None = None) -> pa.Table:
+        start = time.perf_counter()
+        try:
+            return self._cache.read_table(name, plan, columns)
         finally:
             self.report.seconds["read"] = self.report.seconds.get("read", 0.0) + time.perf_counter() - start
 

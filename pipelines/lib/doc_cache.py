@@ -19,11 +19,11 @@ Every step that changes files writes new files first and replaces the index last
 one object written in place on an object store), so an interrupted run leaves a valid, if
 smaller, cache.
 
-The index also keeps each segment's *verdict*: the validator version (`fingerprint.validator_version`)
-under whose pandera models every row of the segment that a read can return passed, recorded by
-the extraction step once the tables it read passed (`record_verdict`). A later run validates only
-the rows of segments without one (`unverified`), so one new document among many validates one
-document's rows. Rows a read cannot return are those of documents evicted from the index, which
+The index also keeps each segment's *verdict*: the checks version (`fingerprint.checks_version`:
+the pandera models and the per-document links between tables, `audit.document_links`) under which
+every row of the segment that a read can return passed, recorded by the extraction step once the
+tables it read passed (`record_verdict`). A later run validates and checks the links of only the
+rows of segments without one (`unverified`), so one new document among many is checked alone. Rows a read cannot return are those of documents evicted from the index, which
 are never read again (a document that comes back is extracted into a new segment). A merged
 segment keeps the verdict its parts shared.
 
@@ -42,6 +42,7 @@ extracts into a shared cache runs one extraction at a time (docs/scaling.md).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import secrets
 import time
@@ -76,6 +77,15 @@ class ReadPlan:
     """Which rows of which segment make up a list of documents (`DocCache.plan`)."""
     segments: list[tuple[str, pa.Array | None]]  # (segment, the doc_ids to keep or None for all)
     order: pa.Array  # doc_ids in the order the rows are returned
+
+    def digest(self) -> str:
+        """Names exactly which rows a read of this plan returns, in which order (segments, the
+        documents kept of each, the order): equal digests, equal tables, as segments never change."""
+        h = hashlib.sha256()
+        for segment, keep in self.segments:
+            h.update(f"{segment}\0{'' if keep is None else chr(1).join(keep.to_pylist())}\0".encode())
+        h.update("\1".join(self.order.to_pylist()).encode())
+        return h.hexdigest()
 
 
 @dataclass
@@ -193,14 +203,18 @@ class DocCache:
         return ReadPlan(segments, pa.array([self.index[fp].doc_id for fp in fingerprints], pa.string()))
 
     def unverified(self, plan: ReadPlan, validator: str) -> ReadPlan:
-        """The part of `plan` in segments without a verdict under `validator`: the rows to validate."""
+        """The part of `plan` in segments without a verdict under `validator`: the rows to check."""
         return ReadPlan([(s, keep) for s, keep in plan.segments if self.verdicts.get(s) != validator], plan.order)
 
-    def read_table(self, name: str, plan: ReadPlan) -> pa.Table:
-        """One table's rows for the planned documents, in their order. One table at a time: a
-        caller that drops each before reading the next holds one table, not all of them. A segment
-        read whole that has no sums for the table yet (written before they were kept) gets them."""
-        parts = [self._read_segment_table(segment, name, keep) for segment, keep in plan.segments]
+    def read_table(self, name: str, plan: ReadPlan, columns: list[str] | None = None) -> pa.Table:
+        """One table's rows for the planned documents, in their order; only `columns` (which must
+        include doc_id) when given. One table at a time: a caller that drops each before reading
+        the next holds one table, not all of them. A segment read whole that has no sums for the
+        table yet (written before they were kept) gets them."""
+        parts = [self._read_segment_table(segment, name, keep, columns) for segment, keep in plan.segments]
+        if columns is not None:
+            schema = self.schemas[name]
+            return _in_order(_concat(parts, pa.schema([schema.field(c) for c in columns])), plan.order)
         missing = [(segment, part) for (segment, keep), part in zip(plan.segments, parts)
                    if keep is None and name not in self.sums.get(segment, {})]
         if missing:
@@ -222,9 +236,10 @@ class DocCache:
             parts.append(sums)
         return content_hash.digest(self.schemas[name].names, content_hash.add(parts))
 
-    def _read_segment_table(self, segment: str, name: str, keep: pa.Array | None) -> pa.Table:
+    def _read_segment_table(self, segment: str, name: str, keep: pa.Array | None,
+                            columns: list[str] | None = None) -> pa.Table:
         """One table of a segment; only the rows whose doc_id is in `keep` unless it is None."""
-        table = read_parquet(self.folder / "segments" / segment / f"{name}.parquet")
+        table = read_parquet(self.folder / "segments" / segment / f"{name}.parquet", columns=columns)
         return table if keep is None else table.filter(pc.is_in(table["doc_id"], value_set=keep))
 
     # -- writing -------------------------------------------------------------------------------

@@ -153,3 +153,16 @@ def validator_version() -> str:
     """Changes whenever the pandera models, their checks or pandera itself change: what a
     validation verdict (`pipelines/lib/verdicts.py`) vouches for."""
     return fingerprint(("pipelines.lib.tables",))[:16]
+
+
+@lru_cache(maxsize=1)
+def links_version() -> str:
+    """Changes whenever the per-document checks between tables (`audit.document_links`) change:
+    what a links token (`verdicts.links_token`) vouches for."""
+    return fingerprint(("pipelines.lib.audit",))[:16]
+
+
+def checks_version() -> str:
+    """What a cache segment's verdict names (`doc_cache`): its rows passed the pandera models and
+    the per-document links between tables, both as the code stands."""
+    return f"{validator_version()}+{links_version()}"

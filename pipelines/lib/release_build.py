@@ -20,6 +20,9 @@ as it is, and the content hashes of those files are computed in a thread while t
 tables are checked, unless the verdict names the content hash (the extraction step knows it from
 the cache's sums without hashing the rows). Either way the DuckDB file's tables, loaded from the
 staged files, are hashed when the release is re-opened, and must match the hashes in the manifest.
+Likewise the links that hold one document at a time (`audit.document_links`) are checked here only
+when the extracted tables' verdicts do not share one links token: the extraction step checks them
+on each cache segment's rows once, and says so in the token (`verdicts.links_token`).
 """
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ import pyarrow.parquet as pq
 
 from pipelines.lib import report as release_report
 from pipelines.lib import fsio, tables, verdicts
-from pipelines.lib.audit import audit
+from pipelines.lib.audit import DOCUMENT_LINK_TABLES, audit
 from pipelines.lib.content_hash import arrow_hash, parquet_hashes
 from pipelines.lib.fsio import os_error_text
 from pipelines.lib.memory import release_free_memory
@@ -113,6 +116,7 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
     hashes: dict[str, str] = {}
     rows: dict[str, int] = {}
     as_stored: list[str] = []  # published as stored, no content hash in the verdict: hashed below
+    stored_verdicts: dict[str, Verdict] = {}
     rejected = 0
     with closing(duckdb.connect(":memory:")) as con:
         for name in TABLES:
@@ -120,6 +124,7 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
             stored = _publishable_as_stored(name, source)
             if stored is not None:
                 data, verdict = stored
+                stored_verdicts[name] = verdict
                 files[name], rows[name] = _keep_stored(name, data, Path(workdir))
                 if verdict.content_hash:  # the storing step knew it (the extraction cache's sums)
                     hashes[name] = verdict.content_hash
@@ -145,11 +150,21 @@ def check_frames(frames: Mapping[str, FrameSource], workdir: Path) -> CheckedFra
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="content-hash") as pool:
             hashing = pool.submit(parquet_hashes, {name: files[name] for name in as_stored},
                                   {name: tables.columns(name) for name in as_stored})
-            failures["links"] = audit(files)
+            failures["links"] = audit(files, documents_checked=_documents_checked(stored_verdicts))
         hashes.update({name: digest for name, (_, digest) in hashing.result().items()})
     if any(failures.values()):
         return CheckedFrames(failures, rows, None, None, rejected)
     return CheckedFrames(failures, rows, files, hashes, rejected)
+
+
+def _documents_checked(stored: Mapping[str, Verdict]) -> bool:
+    """Whether the tables the per-document links join are all published as stored, with verdicts
+    that share one links token: the extraction step checked those links on these rows."""
+    vouched = verdicts.links_vouched(stored, DOCUMENT_LINK_TABLES)
+    if vouched:
+        log.info("links between the documents' tables: checked by the extraction step "
+                 f"({stored['documents'].links}), not checked again")
+    return vouched
 
 
 def _validated(name: str, frame: pd.DataFrame, verdict: Verdict | None) -> tuple[pd.DataFrame, ValidationReport]:

@@ -19,14 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.lib import storage
-from pipelines.lib.fingerprint import validator_version
+from pipelines.lib.fingerprint import links_version, validator_version
 from pipelines.lib.storage import Location
 
 SUFFIX = ".verdict.json"
@@ -36,6 +36,10 @@ METADATA_KEY = "validator_version"
 # The output metadata entry by which a step names the frame's content hash when it knows it without
 # hashing the rows (the extraction cache's sums); the verdict keeps it for the release audit.
 CONTENT_HASH_KEY = "content_hash"
+# The output metadata entry by which the extraction step says the per-document links between its
+# tables (`audit.document_links`) passed on the rows it stores: a token (`links_token`) that every
+# table of one read of the corpus shares; the verdict keeps it for the release audit.
+LINKS_KEY = "links_checked"
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,15 @@ class Verdict:
     sha256: str
     form: str | None = None  # how the writer wrote the file, when it says (`release.table_file_form`)
     content_hash: str | None = None  # the rows' content hash, when the step that stored them knew it
+    links: str | None = None  # the links token, when the step that stored them checked the links
 
 
 def record(verdict_file: Location, table: str, validator: str, sha256: str, form: str | None = None,
-           content_hash: str | None = None) -> Verdict:
+           content_hash: str | None = None, links: str | None = None) -> Verdict:
     """Write the verdict that the file whose bytes hash to `sha256` (as `storage.write_parquet`
-    returns it) passed `table`'s model under `validator`; `form` names how it was written, and
-    `content_hash` the rows' content hash when the writer was told it."""
-    verdict = Verdict(table, validator, sha256, form, content_hash)
+    returns it) passed `table`'s model under `validator`; `form` names how it was written,
+    `content_hash` the rows' content hash and `links` the links token when the writer was told them."""
+    verdict = Verdict(table, validator, sha256, form, content_hash, links)
     text = json.dumps(verdict.__dict__, indent=2, sort_keys=True)
     storage.write_replacing(verdict_file, lambda target: target.write_text(text, encoding="utf-8"))
     return verdict
@@ -79,10 +84,9 @@ def _read_verdict(verdict_file: Location) -> Verdict | None:
     simply validated again: a verdict only ever saves work)."""
     try:
         values = json.loads(verdict_file.read_text(encoding="utf-8"))
-        form, content_hash = values.get("form"), values.get("content_hash")
+        form, content_hash, links = (values.get(key) for key in ("form", "content_hash", "links"))
         return Verdict(str(values["table"]), str(values["validator"]), str(values["sha256"]),
-                       form if isinstance(form, str) else None,
-                       content_hash if isinstance(content_hash, str) else None)
+                       *(value if isinstance(value, str) else None for value in (form, content_hash, links)))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -117,3 +121,20 @@ def holds(verdict: Verdict | None, table: str) -> bool:
     """Whether a verdict says the bytes it was checked against passed `table`'s model under the
     current validator."""
     return verdict is not None and verdict.table == table and verdict.validator == validator_version()
+
+
+def links_token(plan_digest: str) -> str:
+    """What the extraction step's tables carry when every row it stores passed the per-document
+    links: the links code's version and the digest of the cache read they all come from
+    (`doc_cache.ReadPlan.digest`), so that tables of two different reads never vouch together."""
+    return f"{links_version()}:{plan_digest}"
+
+
+def links_vouched(found: Mapping[str, Verdict | None], names: Iterable[str]) -> bool:
+    """Whether the verdicts of `names` (each holding for the bytes read) all carry one links token
+    under the current links code: then those tables passed the per-document links together."""
+    tokens = {getattr(found.get(name), "links", None) for name in names}
+    if len(tokens) != 1:
+        return False
+    (token,) = tokens
+    return token is not None and token.startswith(f"{links_version()}:")

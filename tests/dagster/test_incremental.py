@@ -141,3 +141,63 @@ def test_a_run_after_one_new_document_hashes_no_extracted_table_again(seeds_dir,
             _, digest = content_hash.relation_hash(con, "read_parquet(?)", tables.columns(name),
                                                    [str(release / f"{name}.parquet")])
             assert manifest["tables"][name]["content_hash"] == digest, name
+
+
+def _doc_id(release: Path, source_path: str) -> str:
+    documents = pq.read_table(release / "documents.parquet", columns=["doc_id", "source_path"]).to_pandas()
+    (doc_id,) = documents.loc[documents["source_path"] == source_path, "doc_id"]
+    return doc_id
+
+
+def test_a_run_after_one_new_document_checks_the_links_of_that_documents_rows_only(seeds_dir, outputs_dir, monkeypatch):
+    """The extraction step checks the links within documents on the new document's rows alone, its
+    stored tables name one links token, and the release audit, finding it in every verdict, does not
+    check those links again; the countries of the mentions it still checks."""
+    import json
+
+    from pipelines.lib import release_build
+
+    add_document(seeds_dir, 1)
+    assert run(seeds_dir, outputs_dir).success
+    read: set[str] = set()
+    real_links = corpus.document_links
+
+    def spy(reader):
+        return real_links(lambda name, columns: (lambda t: read.update(t["doc_id"].to_pylist()) or t)(reader(name, columns)))
+    monkeypatch.setattr(corpus, "document_links", spy)
+    audited: list[bool] = []
+    real_audit = release_build.audit
+    monkeypatch.setattr(release_build, "audit", lambda files, documents_checked=False:
+                        audited.append(documents_checked) or real_audit(files, documents_checked=documents_checked))
+    new = add_document(seeds_dir, 2)
+    assert run(seeds_dir, outputs_dir).success
+    assert read == {_doc_id(latest(outputs_dir), new.name)}
+    assert audited == [True]
+    tokens = {json.loads((outputs_dir / "intermediate" / f"{name}.verdict.json").read_text())["links"]
+              for name in corpus.EXTRACTED_TABLES}
+    assert len(tokens) == 1 and None not in tokens
+
+
+def test_a_new_document_whose_rows_break_a_link_fails_the_release_audit(seeds_dir, outputs_dir, monkeypatch):
+    """When the new rows fail the links the extraction step checks, its tables carry no token and
+    the release audit checks every row: the faulty mention is reported and nothing is published."""
+    add_document(seeds_dir, 1)
+    assert run(seeds_dir, outputs_dir).success
+    before = latest(outputs_dir)
+    bad = add_document(seeds_dir, 2)
+    real = corpus.extract_document
+
+    def faulty(raw):
+        extraction = real(raw)
+        if raw.source_path == bad.name:
+            mention = extraction.country_mentions[0]  # a surface of the right length the text does not hold
+            extraction.country_mentions[0] = {**mention, "surface": "X" * len(mention["surface"])}
+        return extraction
+    monkeypatch.setattr(corpus, "extract_document", faulty)
+    result = run(seeds_dir, outputs_dir)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert failure.step_key == "release_candidate"
+    description = failure.step_failure_data.user_failure_data.description
+    assert description.startswith("cross-table audit failed: country_mentions") and "nothing was published" in description
+    assert latest(outputs_dir) == before

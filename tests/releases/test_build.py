@@ -291,9 +291,10 @@ def test_a_stored_table_whose_verdict_does_not_hold_is_validated(seed_frames, tm
         build(stored, tmp_path / "outputs")
 
 
-def _stored_by_the_io_manager(frames: dict, folder: Path, validator: str, content_hashes: dict | None = None) -> dict:
-    """The tables as the IO manager stores what a step validated (with the content hashes the step
-    names), and loads them for the audit."""
+def _stored_by_the_io_manager(frames: dict, folder: Path, validator: str, content_hashes: dict | None = None,
+                              links: dict | None = None) -> dict:
+    """The tables as the IO manager stores what a step validated (with the content hashes and links
+    tokens the step names), and loads them for the audit."""
     import dagster as dg
 
     from pipelines.lib import tables, verdicts
@@ -304,6 +305,8 @@ def _stored_by_the_io_manager(frames: dict, folder: Path, validator: str, conten
         metadata = {verdicts.METADATA_KEY: dg.MetadataValue.text(validator)}
         if name in (content_hashes or {}):
             metadata[verdicts.CONTENT_HASH_KEY] = dg.MetadataValue.text(content_hashes[name])
+        if name in (links or {}):
+            metadata[verdicts.LINKS_KEY] = dg.MetadataValue.text(links[name])
         manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey(name), output_metadata=metadata),
                               tables.validate(name, frame)[0])
     return {name: manager.load_input(dg.build_input_context(asset_key=dg.AssetKey(name),
@@ -354,6 +357,41 @@ def test_a_content_hash_named_by_the_storing_step_is_taken_and_checked_against_t
     with pytest.raises(AuditFailed, match="people: content hash differs from the validated table"):
         build(stored, tmp_path / "refused")
     assert not (releases_dir(tmp_path / "refused") / LATEST).exists()
+
+
+def test_the_documents_links_are_checked_again_unless_one_current_token_vouches_for_every_table(
+        seed_frames, tmp_path, monkeypatch):
+    """The extraction step checks the per-document links on its rows and names a token in each
+    table's verdict; the audit skips those checks only when the seven tables carry one token under
+    the current links code. A table without it, with another read's token or with a token of older
+    links code has every row checked: a span the text does not hold fails the release."""
+    import pipelines.lib.audit as audit_module
+    from pipelines.lib import verdicts
+    from pipelines.lib.audit import DOCUMENT_LINK_TABLES
+    from pipelines.lib.fingerprint import validator_version
+
+    checked = []
+    real = audit_module.document_links
+    monkeypatch.setattr(audit_module, "document_links", lambda read: checked.append(1) or real(read))
+    token = verdicts.links_token("read-1")
+    vouched = dict.fromkeys(DOCUMENT_LINK_TABLES, token)
+    expected = build(seed_frames, tmp_path / "validated").staged.manifest["content_hash"]
+    checked.clear()
+    trusted = build(_stored_by_the_io_manager(seed_frames, tmp_path / "s0", validator_version(), links=vouched),
+                    tmp_path / "trusted").staged
+    assert checked == [] and trusted.manifest["content_hash"] == expected
+
+    faulty = dict(seed_frames)
+    faulty["country_mentions"] = seed_frames["country_mentions"].assign(surface="Atlantis")
+    stale = token.replace(token.split(":")[0], "0" * 16)
+    for k, links in enumerate([vouched | {"people": None}, vouched | {"people": verdicts.links_token("read-2")},
+                               dict.fromkeys(DOCUMENT_LINK_TABLES, stale)]):
+        stored = _stored_by_the_io_manager(faulty, tmp_path / f"s{k + 1}", validator_version(),
+                                           links={n: t for n, t in links.items() if t})
+        with pytest.raises(AuditFailed, match="cross-table audit failed: country_mentions"):
+            build(stored, tmp_path / f"refused{k}")
+        assert checked == [1] * (k + 1)
+        assert not (releases_dir(tmp_path / f"refused{k}") / LATEST).exists()
 
 
 def test_a_stored_release_file_of_another_form_is_written_again(seed_frames, tmp_path, monkeypatch):

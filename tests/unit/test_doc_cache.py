@@ -211,7 +211,8 @@ def test_tables_are_read_one_at_a_time_while_the_cache_stays_locked(tmp_path, fa
     extract_incremental(docs[:2], tmp_path, version="v")  # two segments: the rows come from both
     read: list[str] = []
     real = doc_cache.DocCache.read_table
-    monkeypatch.setattr(doc_cache.DocCache, "read_table", lambda self, name, plan: read.append(name) or real(self, name, plan))
+    monkeypatch.setattr(doc_cache.DocCache, "read_table",
+                        lambda self, name, plan, *columns: read.append(name) or real(self, name, plan, *columns))
     monkeypatch.setattr(doc_cache, "LOCK_TIMEOUT_S", 0.2)
     with corpus.incremental_extraction(list(reversed(docs)), tmp_path, version="v") as extracted:
         assert read == []  # nothing is read before it is asked for
@@ -323,3 +324,53 @@ def test_segments_written_before_the_sums_get_them_when_read_whole(tmp_path, fak
     assert "sentences" in next(iter(json.loads(pq_.read_table(index).schema.metadata[b"sums"]).values()))
     with corpus.incremental_extraction(docs, tmp_path, version="v") as extracted:
         assert extracted.content_hash("sentences") == digest  # before any read: kept from the run before
+
+
+@pytest.fixture
+def linked_extractor(monkeypatch) -> set[str]:
+    """A trivial extractor whose one sentence spans its document, or one character past its end for
+    the source paths put in the returned set (a fault the per-document links catch)."""
+    faulty: set[str] = set()
+
+    def fake(raw):
+        end = len(raw.text) + (raw.source_path in faulty)
+        return DocumentExtraction(
+            document={"doc_id": raw.doc_id, "source_path": raw.source_path, "text": raw.text, "n_chars": len(raw.text)},
+            sentences=[{"doc_id": raw.doc_id, "sentence_no": 1, "char_start": 0, "char_end": end,
+                        "text": raw.text}])
+    monkeypatch.setattr(corpus, "extract_document", fake)
+    return faulty
+
+
+def test_links_are_checked_on_the_rows_of_segments_without_a_verdict_only(tmp_path, linked_extractor, monkeypatch):
+    """`links_token` runs the per-document links on the new segments' rows and no others; the token
+    names the read, so another corpus gets another; a failing row gives no token, and without a
+    recorded verdict its segment is checked again by the next run."""
+    docs = [variant(i) for i in range(4)]
+    read: set[str] = set()  # the documents whose rows the checks read
+    real = corpus.document_links
+
+    def spy(reader):
+        def reading(name, columns):
+            table = reader(name, columns)
+            read.update(table["doc_id"].to_pylist())
+            return table
+        return real(reading)
+    monkeypatch.setattr(corpus, "document_links", spy)
+    with corpus.incremental_extraction(docs[:2], tmp_path, version="v") as extracted:
+        first = extracted.links_token("checks-1")
+        assert first is not None and read == {d.doc_id for d in docs[:2]}
+        extracted.record_verdict("checks-1")
+    read.clear()
+    with corpus.incremental_extraction(docs[:2], tmp_path, version="v") as extracted:
+        assert extracted.links_token("checks-1") == first and read == set()  # the same read: the same token
+        assert extracted.links_token("checks-2") == first and read == {d.doc_id for d in docs[:2]}
+    read.clear()
+    linked_extractor.add(docs[3].source_path)
+    with corpus.incremental_extraction(docs, tmp_path, version="v") as extracted:
+        assert extracted.links_token("checks-1") is None
+        assert read == {d.doc_id for d in docs[2:]}
+    read.clear()
+    with corpus.incremental_extraction(docs[:3], tmp_path, version="v") as extracted:
+        second = extracted.links_token("checks-1")
+        assert second not in (None, first) and read == {docs[2].doc_id}

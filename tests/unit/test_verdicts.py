@@ -43,15 +43,17 @@ def test_a_changed_file_a_changed_validator_or_a_broken_verdict_means_validating
     assert verdicts.read(parquet, verdict_file)[1] is None
 
 
-def test_a_verdict_keeps_the_form_and_content_hash_its_writer_named_and_an_older_one_names_none(tmp_path):
+def test_a_verdict_keeps_the_form_content_hash_and_links_its_writer_named_and_an_older_one_names_none(tmp_path):
     parquet, verdict_file = _stored(tmp_path)
     verdicts.record(verdict_file, "t", validator_version(), sha256_file(parquet), form="release form 1",
-                    content_hash="abc")
+                    content_hash="abc", links="v:read")
     data, verdict = verdicts.read(parquet, verdict_file)
-    assert data == parquet.read_bytes() and (verdict.form, verdict.content_hash) == ("release form 1", "abc")
+    assert data == parquet.read_bytes()
+    assert (verdict.form, verdict.content_hash, verdict.links) == ("release form 1", "abc", "v:read")
     written_before_forms = {"table": "t", "validator": validator_version(), "sha256": sha256_file(parquet)}
     verdict_file.write_text(json.dumps(written_before_forms))
     assert verdicts.read(parquet, verdict_file)[1].form is None
     assert verdicts.read(parquet, verdict_file)[1].content_hash is None
+    assert verdicts.read(parquet, verdict_file)[1].links is None
     verdict_file.unlink()
     assert verdicts.read(parquet, verdict_file) == (None, None)
