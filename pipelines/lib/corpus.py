@@ -201,11 +201,12 @@ class Extracted:
         plan = self._cache.unverified(self._plan, version)
         start = time.perf_counter()
         try:
-            if plan.segments and document_links(lambda name, columns: self._read(name, plan, columns)):
-                return None
+            failed = bool(plan.segments and document_links(lambda name, columns: self._read(name, plan, columns)))
+            if plan.segments:  # the texts the checks read (a cold corpus: its size) stay in the allocators
+                release_free_memory()
         finally:
             self.report.seconds["links"] = time.perf_counter() - start
-        return verdicts.links_token(self._plan.digest())
+        return None if failed else verdicts.links_token(self._plan.digest())
 
     def record_verdict(self, version: str) -> None:
         """Every table of the corpus passed the checks `version` names (`fingerprint.checks_version`:
