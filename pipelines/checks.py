@@ -18,6 +18,7 @@ from typing import Generator, Iterator
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.assets._metadata import markdown_table, table_metadata
 from pipelines.lib import quality, tables, verdicts
@@ -67,13 +68,14 @@ def table_results(table: str, frame: pd.DataFrame, report: ValidationReport) -> 
                                   metadata={"rows": len(frame)})
 
 
-def checked_table(table: str, frame: pd.DataFrame, output_name: str | None = None, extra_metadata: dict | None = None,
-                  unverified: pd.DataFrame | None = None, content_hash: str | None = None,
-                  links: str | None = None
-                  ) -> Generator[dg.Output | dg.AssetCheckResult, None, tuple[pd.DataFrame, ValidationReport]]:
+def checked_table(table: str, frame: pd.DataFrame | pa.Table, output_name: str | None = None,
+                  extra_metadata: dict | None = None, unverified: pd.DataFrame | None = None,
+                  content_hash: str | None = None, links: str | None = None
+                  ) -> Generator[dg.Output | dg.AssetCheckResult, None, tuple[pd.DataFrame | pa.Table, ValidationReport]]:
     """Validate a table once; yield its output (only when valid: an invalid table is never stored)
     and its check results; return the validated frame and the report, for the caller to fail on.
-    With `unverified`, only those of the frame's rows are new to the models (`tables.validate_part`);
+    With `unverified`, only those of the frame's rows are new to the models (`tables.validate_part`),
+    and the frame may be an Arrow table, stored as it is (`resources.FrameIOManager`);
     `content_hash`, known without hashing the rows, and `links`, the token of the links the caller
     checked (`verdicts.links_token`), travel to the stored table's verdict."""
     if unverified is None:

@@ -178,7 +178,7 @@ class FrameIOManager(dg.ConfigurableIOManager):
         parquet, as_json, verdict = (self._path(key, suffix) for suffix in (".parquet", ".json", verdicts.SUFFIX))
         parquet.parent.mkdir(parents=True, exist_ok=True)
         verdict.unlink(missing_ok=True)  # before the file it vouches for changes
-        if isinstance(obj, pd.DataFrame):
+        if isinstance(obj, (pd.DataFrame, pa.Table)):
             metadata = context.output_metadata or {}
             name, validator = key.path[-1], _text(metadata.get(verdicts.METADATA_KEY))
             sha256, form = _store(parquet, name, obj, published=bool(validator) and name in TABLES)
@@ -206,8 +206,9 @@ class FrameIOManager(dg.ConfigurableIOManager):
         return _to_frame(storage.read_parquet(parquet))
 
 
-def _store(parquet: Location, name: str, frame: pd.DataFrame, published: bool) -> tuple[str, str | None]:
-    """Write a frame as Parquet; the sha256 of the file and the form it was written in.
+def _store(parquet: Location, name: str, frame: pd.DataFrame | pa.Table, published: bool) -> tuple[str, str | None]:
+    """Write a frame (or an Arrow table of the table's columns) as Parquet; the sha256 of the file
+    and the form it was written in.
 
     A validated published table is stored as the release writes its file (rows in primary-key
     order, the published schema, the release's Parquet settings: `release.write_table_rows`), so
@@ -215,9 +216,9 @@ def _store(parquet: Location, name: str, frame: pd.DataFrame, published: bool) -
     of decoding, sorting, re-encoding and writing the table again (1.7 s of the audit of a run that
     adds one document to 10,000). Other frames keep pandas' own form."""
     if not published:
-        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        arrow = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
         return storage.write_parquet(arrow, parquet, row_group_size=ROW_GROUP_ROWS), None
-    arrow = tables.unsorted_arrow(name, frame)
+    arrow = tables.published_arrow(name, frame) if isinstance(frame, pa.Table) else tables.unsorted_arrow(name, frame)
     order = tables.key_order(name, arrow) if arrow.num_rows else None
     return (storage.write_hashed(parquet, lambda sink: release.write_table_rows(arrow, name, sink, order)),
             release.table_file_form())

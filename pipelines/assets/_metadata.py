@@ -2,6 +2,7 @@
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.lib import tables
 from pipelines.lib.memory import release_free_memory
@@ -21,11 +22,12 @@ def column_schema(table: str) -> dg.TableSchema:
         for f in arrow])
 
 
-def table_metadata(table: str, frame: pd.DataFrame) -> dict:
+def table_metadata(table: str, frame: pd.DataFrame | pa.Table) -> dict:
+    head = tables.from_arrow(frame.slice(0, PREVIEW_ROWS)) if isinstance(frame, pa.Table) else frame.head(PREVIEW_ROWS)
     return {
         "dagster/row_count": len(frame),
         "dagster/column_schema": column_schema(table),
-        "preview": dg.MetadataValue.md(markdown_table(frame.head(PREVIEW_ROWS))),
+        "preview": dg.MetadataValue.md(markdown_table(head)),
         "description": TABLES[table].to_schema().description or "",
     }
 

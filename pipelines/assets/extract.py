@@ -11,6 +11,7 @@ from functools import partial
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
 
 from pipelines import checks
 from pipelines.assets._metadata import failure, free_memory, markdown_table
@@ -63,16 +64,18 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
                                     "the release audit checks every row and reports them")
             # One table at a time, read from the cache, validated, stored and dropped; only the
             # columns the cross-table checks read are kept. Rows of cache segments that passed
-            # these models before are not validated again (their keys are: `tables.validate_part`).
+            # these models before are not validated again (their keys are: `tables.validate_part`),
+            # and then the table is stored from Arrow without becoming a frame.
             for name in EXTRACTED_TABLES:
                 extra = corpus_metadata(report, settings) if name == "documents" else None
                 unverified = extracted.unverified(name, version)
-                read = tables.from_arrow(extracted.table(name))  # before content_hash: the read completes the sums
+                read = extracted.table(name)  # before content_hash: the read completes the sums
                 frame, validation = yield from checks.checked_table(
-                    name, read, extra_metadata=extra, content_hash=extracted.content_hash(name), links=links,
+                    name, read if unverified is not None else tables.from_arrow(read), extra_metadata=extra,
+                    content_hash=extracted.content_hash(name), links=links,
                     unverified=None if unverified is None else tables.from_arrow(unverified))
                 if name in checks.CROSS_CHECKED_COLUMNS:
-                    frames[name] = frame[checks.CROSS_CHECKED_COLUMNS[name]]
+                    frames[name] = _columns(frame, checks.CROSS_CHECKED_COLUMNS[name])
                 del frame, read, unverified
                 if not validation.ok:
                     invalid.append(validation)
@@ -84,6 +87,10 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     yield from checks.cross_table_results(frames, countries, settings.unresolved_threshold)
     if invalid:
         raise failure(invalid, "extracted tables failed validation")
+
+
+def _columns(frame: pd.DataFrame | pa.Table, columns: list[str]) -> pd.DataFrame:
+    return tables.from_arrow(frame.select(columns)) if isinstance(frame, pa.Table) else frame[columns]
 
 
 def corpus_metadata(report: CorpusReport, settings: GuaranteesSettings) -> dict:

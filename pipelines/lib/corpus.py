@@ -202,8 +202,8 @@ class Extracted:
         start = time.perf_counter()
         try:
             failed = bool(plan.segments and document_links(lambda name, columns: self._read(name, plan, columns)))
-            if plan.segments:  # the texts the checks read (a cold corpus: its size) stay in the allocators
-                release_free_memory()
+            if self._cache.documents(plan) >= BATCH_SIZE:  # what the checks read (a cold corpus: all of
+                release_free_memory()  # it) stays in the allocators; a trim costs ~0.1 s, worth it past a batch
         finally:
             self.report.seconds["links"] = time.perf_counter() - start
         return None if failed else verdicts.links_token(self._plan.digest())
@@ -260,8 +260,8 @@ def incremental_extraction(documents: list[RawDocument], cache_dir: Location, *,
         del todo
         documents = [replace(d, text=None) for d in documents]
         stats = cache.commit(fingerprints, writer)
-        if writer.entries:  # what extracting left in the allocators, before any table is read back
-            release_free_memory()
+        if len(writer.entries) >= BATCH_SIZE:  # what extracting left in the allocators, before any table
+            release_free_memory()  # is read back; a trim costs ~0.1 s, worth it past a batch
         t3 = time.perf_counter()
         report = _report(documents, fingerprints, hits, _load_corpus(cache_dir), version)
         _save_corpus(cache_dir, documents, fingerprints, version)

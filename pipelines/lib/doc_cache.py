@@ -206,6 +206,10 @@ class DocCache:
         """The part of `plan` in segments without a verdict under `validator`: the rows to check."""
         return ReadPlan([(s, keep) for s, keep in plan.segments if self.verdicts.get(s) != validator], plan.order)
 
+    def documents(self, plan: ReadPlan) -> int:
+        """How many documents a read of `plan` returns the rows of."""
+        return sum(self.segment_sizes[s] if keep is None else len(keep) for s, keep in plan.segments)
+
     def read_table(self, name: str, plan: ReadPlan, columns: list[str] | None = None) -> pa.Table:
         """One table's rows for the planned documents, in their order; only `columns` (which must
         include doc_id) when given. One table at a time: a caller that drops each before reading

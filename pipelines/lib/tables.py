@@ -103,19 +103,22 @@ def validate(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ValidationR
 UNIQUE_KEY_CHECK = "multiple_fields_uniqueness"
 
 
-def validate_part(table: str, frame: pd.DataFrame, unverified: pd.DataFrame) -> tuple[pd.DataFrame, ValidationReport]:
-    """`validate` for a frame of which only the rows `unverified` were not validated before (the
-    other rows passed the same models in an earlier run: the extraction cache's verdicts).
+def validate_part(table: str, frame: pd.DataFrame | pa.Table, unverified: pd.DataFrame
+                  ) -> tuple[pd.DataFrame | pa.Table, ValidationReport]:
+    """`validate` for a frame (or an Arrow table) of which only the rows `unverified` were not
+    validated before (the other rows passed the same models in an earlier run: the extraction
+    cache's verdicts).
 
     Those rows get pandera; the key of every row is checked for uniqueness, the one rule of the
     models that spans rows (`test_models_of_extracted_tables_check_row_by_row` keeps it so), and
     only there, so that a duplicate is reported once. Failure cases have pandera's form; their
     `index` is the row's position in `unverified` for pandera's row rules, in `frame` for
     duplicate keys. `frame` is returned as it is: rows read from the cache already have the types
-    the models coerce to."""
+    the models coerce to, so an Arrow table need not become a frame at all (only its key columns do)."""
     _, report = validate(table, unverified)
     own = report.failure_cases[report.failure_cases["check"] != UNIQUE_KEY_CHECK]
-    cases = [c for c in (own, duplicate_keys(table, frame)) if not c.empty]
+    keys = from_arrow(frame.select(primary_key(table))) if isinstance(frame, pa.Table) else frame
+    cases = [c for c in (own, duplicate_keys(table, keys)) if not c.empty]
     return frame, ValidationReport(table, pd.concat(cases, ignore_index=True) if cases else no_failures())
 
 
@@ -158,6 +161,14 @@ def unsorted_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     schema = arrow_schema(table)
     arrow = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
     return arrow.replace_schema_metadata(schema.metadata)
+
+
+def published_arrow(table: str, arrow: pa.Table) -> pa.Table:
+    """An Arrow table of the table's columns (the extraction cache's, every field nullable) in the
+    published schema: the table `unsorted_arrow` makes of the same rows as a frame, without the
+    frame (the same values and types, so the same file bytes: tested)."""
+    schema = arrow_schema(table)
+    return arrow.select(schema.names).cast(schema).replace_schema_metadata(schema.metadata)
 
 
 def key_order(table: str, arrow: pa.Table) -> pa.Array:
