@@ -23,9 +23,10 @@ The index also keeps each segment's *verdict*: the checks version (`fingerprint.
 the pandera models and the per-document links between tables, `audit.document_links`) under which
 every row of the segment that a read can return passed, recorded by the extraction step once the
 tables it read passed (`record_verdict`). A later run validates and checks the links of only the
-rows of segments without one (`unverified`), so one new document among many is checked alone. Rows a read cannot return are those of documents evicted from the index, which
-are never read again (a document that comes back is extracted into a new segment). A merged
-segment keeps the verdict its parts shared.
+rows of segments without one (`unverified`), so one new document among many is checked alone.
+Rows a read cannot return are those of documents evicted from the index, which are never read
+again (a document that comes back is extracted into a new segment). A merged segment keeps the
+verdict its parts shared.
 
 The index also keeps each segment's content-hash *sums* per table (`content_hash.Sums`, which add
 up over disjoint sets of rows): computed as a segment is written, or the first time a segment
