@@ -59,7 +59,8 @@ def _failures(cases: pd.DataFrame, what: str) -> dict:
             "failure_cases": dg.MetadataValue.md(markdown_table(cases.head(SHOWN_FAILURES)))}
 
 
-def table_results(table: str, frame: pd.DataFrame, report: ValidationReport) -> Iterator[dg.AssetCheckResult]:
+def table_results(table: str, frame: pd.DataFrame | pa.Table, report: ValidationReport
+                  ) -> Iterator[dg.AssetCheckResult]:
     """Results of `table_specs(table)` for a frame and its validation report."""
     yield dg.AssetCheckResult(asset_key=table, check_name=f"{table}_matches_schema", passed=report.ok,
                               metadata={"rows": len(frame), **_failures(report.failure_cases, report.summary())})
@@ -71,7 +72,8 @@ def table_results(table: str, frame: pd.DataFrame, report: ValidationReport) -> 
 def checked_table(table: str, frame: pd.DataFrame | pa.Table, output_name: str | None = None,
                   extra_metadata: dict | None = None, unverified: pd.DataFrame | None = None,
                   content_hash: str | None = None, links: str | None = None
-                  ) -> Generator[dg.Output | dg.AssetCheckResult, None, tuple[pd.DataFrame | pa.Table, ValidationReport]]:
+                  ) -> Generator[dg.Output | dg.AssetCheckResult, None,
+                                 tuple[pd.DataFrame | pa.Table, ValidationReport]]:
     """Validate a table once; yield its output (only when valid: an invalid table is never stored)
     and its check results; return the validated frame and the report, for the caller to fail on.
     With `unverified`, only those of the frame's rows are new to the models (`tables.validate_part`),

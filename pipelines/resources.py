@@ -166,7 +166,7 @@ class FrameIOManager(dg.ConfigurableIOManager):
     def _path(self, key: dg.AssetKey, suffix: str) -> Location:
         return self._base() / ("__".join(key.path) + suffix)
 
-    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | dict) -> None:
+    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | pa.Table | dict) -> None:
         """A frame whose output metadata names the validator that passed it (`checks.checked_table`)
         is stored with a verdict for its bytes, which spares the release audit validating it again;
         a content hash in the metadata, for a table stored in the release's form, goes into the

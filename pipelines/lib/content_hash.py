@@ -67,11 +67,15 @@ def add(parts: list[Sums]) -> Sums:
     return tuple(sum(values) for values in zip(*parts)) if parts else (0, 0, 0)
 
 
+def _counted(columns: list[str], sums: Sums) -> tuple[int, str]:
+    """(rows, content hash) of rows with these `Sums`."""
+    return sums[0], digest(columns, sums)
+
+
 def relation_hash(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str],
                   params: list | None = None) -> tuple[int, str]:
     """(rows, content hash) of `relation` (as `relation_sums` takes it)."""
-    sums = relation_sums(con, relation, columns, params)
-    return sums[0], digest(columns, sums)
+    return _counted(columns, relation_sums(con, relation, columns, params))
 
 
 def arrow_sums(con: duckdb.DuckDBPyConnection, table, columns: list[str]) -> Sums:
@@ -85,8 +89,7 @@ def arrow_sums(con: duckdb.DuckDBPyConnection, table, columns: list[str]) -> Sum
 
 def arrow_hash(con: duckdb.DuckDBPyConnection, table, columns: list[str]) -> tuple[int, str]:
     """(rows, content hash) of an in-memory Arrow table, on an open connection."""
-    sums = arrow_sums(con, table, columns)
-    return sums[0], digest(columns, sums)
+    return _counted(columns, arrow_sums(con, table, columns))
 
 
 def parquet_hashes(paths: dict, columns: dict[str, list[str]]) -> dict[str, tuple[int, str]]:

@@ -202,8 +202,7 @@ class Extracted:
         start = time.perf_counter()
         try:
             failed = bool(plan.segments and document_links(lambda name, columns: self._read(name, plan, columns)))
-            if self._cache.documents(plan) >= BATCH_SIZE:  # what the checks read (a cold corpus: all of
-                release_free_memory()  # it) stays in the allocators; a trim costs ~0.1 s, worth it past a batch
+            _release_after(self._cache.documents(plan))  # what the checks read (a cold corpus: all of it)
         finally:
             self.report.seconds["links"] = time.perf_counter() - start
         return None if failed else verdicts.links_token(self._plan.digest())
@@ -219,6 +218,13 @@ class Extracted:
             return self._cache.read_table(name, plan, columns)
         finally:
             self.report.seconds["read"] = self.report.seconds.get("read", 0.0) + time.perf_counter() - start
+
+
+def _release_after(documents: int) -> None:
+    """Hand back to the OS what work over `documents` documents left in the allocators, when they
+    were at least a batch: a trim costs about 0.1 s, which one new document's leftovers are not worth."""
+    if documents >= BATCH_SIZE:
+        release_free_memory()
 
 
 def extract_incremental(documents: list[RawDocument], cache_dir: Location, **options) -> CorpusResult:
@@ -260,8 +266,7 @@ def incremental_extraction(documents: list[RawDocument], cache_dir: Location, *,
         del todo
         documents = [replace(d, text=None) for d in documents]
         stats = cache.commit(fingerprints, writer)
-        if len(writer.entries) >= BATCH_SIZE:  # what extracting left in the allocators, before any table
-            release_free_memory()  # is read back; a trim costs ~0.1 s, worth it past a batch
+        _release_after(len(writer.entries))  # what extracting left, before any table is read back
         t3 = time.perf_counter()
         report = _report(documents, fingerprints, hits, _load_corpus(cache_dir), version)
         _save_corpus(cache_dir, documents, fingerprints, version)
