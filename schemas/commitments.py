@@ -7,7 +7,7 @@ from pandera.engines import pandas_engine
 from pandera.typing import Series
 
 from pipelines.lib.vocab import EARLIEST_EVENT_DATE, LATEST_DATE, PRECISIONS, STATUSES
-from schemas._base import Text, doc_id_field
+from schemas._base import PROSE, Text, doc_id_field
 from schemas._codes import party_codes
 
 
@@ -20,7 +20,7 @@ class Commitments(pa.DataFrameModel):
     date_start: Series[pandas_engine.Date] = pa.Field(nullable=True, ge=EARLIEST_EVENT_DATE, le=LATEST_DATE, description="Date of the event (signing, talks, founding, joining, statement); first day of a span; null when the text does not date it.")
     date_end: Series[pandas_engine.Date] = pa.Field(nullable=True, ge=EARLIEST_EVENT_DATE, le=LATEST_DATE, description="Last day when the text gives a span ('July 11-12', 'in January'); null for a single day.")
     date_precision: Series[Text] = pa.Field(nullable=True, isin=list(PRECISIONS), description="day or month; null when undated.")
-    evidence: Series[Text] = pa.Field(str_length={"min_value": 1}, description="The sentence (or title, list item, table row) that states the commitment, exactly as in sentences.text.")
+    evidence: Series[Text] = pa.Field(str_length={"min_value": 1}, metadata=PROSE, description="The sentence (or title, list item, table row) that states the commitment, exactly as in sentences.text.")
     sentence_no: Series[int] = pa.Field(ge=1, description="The evidence sentence's number in the document (sentences.sentence_no).")
     trigger: Series[Text] = pa.Field(description="The words in the evidence that state the status ('signed', 'in talks with', 'joined').")
 

@@ -7,7 +7,7 @@ from pandera.engines import pandas_engine
 from pandera.typing import Series
 
 from pipelines.lib.vocab import EARLIEST_EVENT_DATE, LATEST_DATE
-from schemas._base import DOC_ID_PATTERN, Text
+from schemas._base import DOC_ID_PATTERN, PROSE, Text
 
 
 class Documents(pa.DataFrameModel):
@@ -25,7 +25,7 @@ class Documents(pa.DataFrameModel):
     encoding: Series[Text] = pa.Field(description="Encoding the bytes were decoded from (utf-8, utf-8-sig, utf-16, cp1251, ...).")
     n_bytes: Series[int] = pa.Field(ge=1, description="Size of the file in bytes.")
     n_chars: Series[int] = pa.Field(ge=1, description="Length of the decoded text in characters (line endings normalised to LF).")
-    text: Series[Text] = pa.Field(description="The decoded text that every char_start/char_end offset in this release indexes.")
+    text: Series[Text] = pa.Field(metadata=PROSE, description="The decoded text that every char_start/char_end offset in this release indexes.")
 
     @pa.dataframe_check(error="n_chars must equal the length of text")
     def n_chars_matches_text(cls, df: pd.DataFrame) -> Series[bool]:

@@ -6,13 +6,13 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from pipelines.lib.sentences import KINDS
-from schemas._base import SpanModel, Text
+from schemas._base import PROSE, SpanModel, Text
 
 
 class Sentences(SpanModel):
     """Sentences (and titles, list items, table rows) with offsets into documents.text."""
 
-    text: Series[Text] = pa.Field(str_length={"min_value": 1}, description="The sentence: exactly documents.text[char_start:char_end].")
+    text: Series[Text] = pa.Field(str_length={"min_value": 1}, metadata=PROSE, description="The sentence: exactly documents.text[char_start:char_end].")
     kind: Series[Text] = pa.Field(isin=list(KINDS), description="What the line is: title, subtitle, heading, paragraph, list_item (bullet removed) or table_row.")
     line_no: Series[int] = pa.Field(ge=1, description="1-based line of the document; sentences of one paragraph share it.")
 

@@ -60,6 +60,8 @@ SQL_FRAGMENTS = {
         "DUCKDB_STORAGE_VERSION": "a constant of the module",
         "kind": "'TABLE' or 'VIEW'",
         "view.sql": "the SQL of pipelines/lib/views.py, code",
+        "columns": "column definitions: names through quote_ident, types as DuckDB's DESCRIBE names them "
+                   "for a file the release wrote, and the constant 'USING COMPRESSION zstd'",
     },
 }
 QUOTING = ("quote_ident", "sql_literal", "int")

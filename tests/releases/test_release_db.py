@@ -45,3 +45,27 @@ def test_an_error_of_the_build_is_raised_after_the_block_naming_the_file(seed_re
             ran.append(True)
     assert ran == [True] and caught.value.filename.endswith("guarantees.duckdb.tmp")
     assert _builds_running() == [] and not path.exists()
+
+
+def test_running_text_is_stored_with_zstd_and_every_other_column_as_duckdb_chooses(seed_release, tmp_path):
+    """The columns the schema marks as prose (documents.text, sentences.text, commitments.evidence)
+    are most of the file's bytes; the column types and rows are those of the Parquet files."""
+    path = tmp_path / "guarantees.duckdb"
+    with building_duckdb(_table_files(seed_release), path):
+        pass
+    with duckdb.connect(str(path), read_only=True) as con:
+        methods = {}
+        for name in TABLES:
+            for column, compression in con.execute(
+                    f"SELECT column_name, compression FROM pragma_storage_info('{name}') "
+                    "WHERE segment_type = 'VARCHAR'").fetchall():
+                methods.setdefault((name, column), set()).add(compression)
+            parquet = con.execute("DESCRIBE SELECT * FROM read_parquet(?)",
+                                  [str(seed_release / f"{name}.parquet")]).fetchall()
+            assert [row[:2] for row in con.execute(f"DESCRIBE {name}").fetchall()] == [row[:2] for row in parquet]
+            in_file = con.execute("SELECT count(*) FROM read_parquet(?)",
+                                  [str(seed_release / f"{name}.parquet")]).fetchone()
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchone() == in_file
+    prose = {("documents", "text"), ("sentences", "text"), ("commitments", "evidence")}
+    assert all(methods[column] - {"Constant"} == {"ZSTD"} for column in prose)
+    assert not any("ZSTD" in found for column, found in methods.items() if column not in prose)
