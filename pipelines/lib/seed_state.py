@@ -54,6 +54,9 @@ class SeedState:
     seeds_dir: str
     scanned_at_ns: int
     entries: dict[str, SeedEntry] = field(default_factory=dict)
+    # Documents whose file or sidecar was a symbolic link when scanned (not saved: a scan's own
+    # finding, which `seeds.read_seeds` uses to read links again without a syscall per file).
+    links: frozenset[str] = frozenset()
 
     @property
     def digest(self) -> str:
@@ -78,9 +81,13 @@ class Changes:
         return f"{len(self.added)} new, {len(self.changed)} changed, {len(self.deleted)} deleted"
 
 
-def walk(seeds_dir: Path) -> dict[str, tuple[os.stat_result, os.stat_result | None]]:
-    """Every candidate document (same rules as `documents.list_seed_files`) with its sidecar's stat."""
-    found: dict[str, tuple[os.stat_result, os.stat_result | None]] = {}
+Found = tuple[os.stat_result | None, os.stat_result | None, bool]
+
+
+def walk(seeds_dir: Path) -> dict[str, Found]:
+    """Every candidate document (same rules as `documents.list_seed_files`) with its stat, its
+    sidecar's, and whether either is a symbolic link (from the folder listing: no extra syscall)."""
+    found: dict[str, Found] = {}
     stack = [(seeds_dir, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -97,8 +104,17 @@ def walk(seeds_dir: Path) -> dict[str, tuple[os.stat_result, os.stat_result | No
             if name.endswith(SIDECAR_SUFFIX):
                 continue
             sidecar = files.get(name + SIDECAR_SUFFIX)
-            found[prefix + name] = (_stat(entry), _stat(sidecar) if sidecar is not None else None)
+            linked = _is_link(entry) or (sidecar is not None and _is_link(sidecar))
+            found[prefix + name] = (_stat(entry), _stat(sidecar) if sidecar is not None else None, linked)
     return found
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    """A link, or an entry that cannot tell (then it is treated as one, and read again)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -146,7 +162,8 @@ def scan(seeds_dir: Path, previous: SeedState | None = None) -> SeedState:
     old = previous.entries if previous is not None and previous.seeds_dir == str(seeds_dir) else {}
     trusted_before = (previous.scanned_at_ns - RACY_NS) if old else 0
     entries: dict[str, SeedEntry] = {}
-    for rel, (st, side) in walk(seeds_dir).items():
+    links: set[str] = set()
+    for rel, (st, side, linked) in walk(seeds_dir).items():
         prev = old.get(display_path(rel))
         if prev is not None and _reusable(prev.size, prev.mtime_ns, prev.sha256, st, trusted_before):
             sha = prev.sha256
@@ -160,9 +177,11 @@ def scan(seeds_dir: Path, previous: SeedState | None = None) -> SeedState:
         else:
             side_sha = _sha256(seeds_dir / (rel + SIDECAR_SUFFIX))
         name = display_path(rel)  # what the documents table calls it, and what Parquet can store
+        if linked:
+            links.add(name)
         entries[name] = SeedEntry(name, st.st_size if st else -1, st.st_mtime_ns if st else -1, sha,
                                   side.st_size if side else None, side.st_mtime_ns if side else None, side_sha)
-    return SeedState(str(seeds_dir), started, entries)
+    return SeedState(str(seeds_dir), started, entries, frozenset(links))
 
 
 def diff(old: SeedState | None, new: SeedState) -> Changes:

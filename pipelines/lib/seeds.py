@@ -12,7 +12,6 @@ folder, the same read limits and the same reading code; otherwise every file is 
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.lib.documents import (SIDECAR_SUFFIX, ReadLimits, RawDocument, Rejection, Sidecar, display_path,
+from pipelines.lib.documents import (ReadLimits, RawDocument, Rejection, Sidecar, display_path,
                                      list_seed_files, read_document, read_sidecar)
 from pipelines.lib.fingerprint import fingerprint
 from pipelines.lib.seed_state import SeedState
@@ -67,7 +66,7 @@ def read_seeds(seeds_dir: Path, limits: ReadLimits = ReadLimits(), *, state: See
     result = SeedReadResult()
     kept_by_hash: dict[str, str] = {}
     for rel in list_seed_files(seeds_dir):
-        doc = _unchanged(seeds_dir, rel, state, known)
+        doc = _unchanged(rel, state, known)
         if doc is not None:
             result.reused += 1
         else:
@@ -90,18 +89,15 @@ def read_seeds(seeds_dir: Path, limits: ReadLimits = ReadLimits(), *, state: See
     return result
 
 
-def _unchanged(seeds_dir: Path, rel: str, state: SeedState | None, known: dict[str, RawDocument] | None
-               ) -> RawDocument | None:
+def _unchanged(rel: str, state: SeedState | None, known: dict[str, RawDocument] | None) -> RawDocument | None:
     """The recorded document, if the file and its sidecar still hold the bytes it was read from.
-    A symbolic link is always read again: where it points is checked on every read."""
-    if not known or state is None or display_path(rel) != rel:
+    A symbolic link is always read again: where it points is checked on every read. The scan
+    says which entries are links (two `lstat` calls per file cost 0.14 s at 10,000 documents)."""
+    if not known or state is None or display_path(rel) != rel or rel in state.links:
         return None
     doc, entry = known.get(rel), state.entries.get(rel)
     if doc is None or entry is None or entry.sha256 != doc.sha256 or entry.sidecar_sha256 != doc.sidecar.sha256 \
             or (doc.sidecar.sha256 is None and entry.sidecar_size is not None):  # a sidecar appeared
-        return None
-    path = os.path.join(seeds_dir, rel)
-    if os.path.islink(path) or os.path.islink(path + SIDECAR_SUFFIX):
         return None
     return doc
 

@@ -37,6 +37,24 @@ def test_scan_lists_documents_with_their_sidecars(folder):
     assert state.entries["a.txt"].sidecar_sha256 is None
 
 
+def test_scan_names_the_documents_whose_file_or_sidecar_is_a_link(folder, tmp_path):
+    """`seeds.read_seeds` reads those again whatever their hashes: where a link points is checked
+    on every read."""
+    _write(tmp_path / "elsewhere" / "d.txt", "Delta", OLD)
+    os.symlink(tmp_path / "elsewhere" / "d.txt", folder / "d.txt")
+    _write(tmp_path / "elsewhere" / "a.meta.json", '{"published": "2024-01-12"}', OLD)
+    os.symlink(tmp_path / "elsewhere" / "a.meta.json", folder / "sub" / "c.txt.meta.json")
+    state = scan(folder)
+    assert state.links == {"d.txt", "sub/c.txt"}
+    assert state.entries["d.txt"].sha256 is not None and state.entries["sub/c.txt"].sidecar_sha256 is not None
+    assert load(_saved(state, tmp_path)).links == frozenset()  # a scan's own finding, not saved
+
+
+def _saved(state, tmp_path: Path) -> Path:
+    save(state, tmp_path / "state.parquet")
+    return tmp_path / "state.parquet"
+
+
 def test_diff_names_new_changed_and_deleted_documents(folder):
     before = scan(folder)
     _write(folder / "a.txt", "Alpha, edited")
