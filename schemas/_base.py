@@ -21,9 +21,10 @@ DOC_ID_PATTERN = r"^[0-9a-f]{16}$"
 Text = Annotated[pd.StringDtype, "pyarrow", pd.NA]
 
 # Field metadata marking a column of running text (a document, a sentence): the DuckDB file stores
-# it with zstd (`release_db`), which DuckDB otherwise keeps for nothing but FSST. At 10,000 documents
-# that made the file 28 MB instead of 90 MB, as fast to build and to scan; short strings keep
-# DuckDB's own choice (a dictionary), which their filters and joins read faster than zstd.
+# it with zstd (`release_db`), which DuckDB applies only when a column asks for it; its own choice
+# for such text is FSST. At 10,000 documents zstd made the file 28 MB instead of 90 MB, as fast to
+# build and to scan. Short strings keep DuckDB's choice (a dictionary), which filters and joins
+# read faster than zstd.
 PROSE = {"prose": True}
 
 

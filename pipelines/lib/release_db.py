@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
+from pandera.api.pandas.container import DataFrameSchema
 
 from pipelines.lib import fsio
 from pipelines.lib.content_hash import quote_ident, relation_hash, sql_literal
@@ -86,7 +87,7 @@ def _build(table_files: dict[str, Path], local_path: str) -> None:
         con.close()
 
 
-def _prose_columns(schema) -> set[str]:
+def _prose_columns(schema: DataFrameSchema) -> set[str]:
     """The columns of running text (`schemas._base.PROSE`)."""
     return {column for column, spec in schema.columns.items() if (spec.metadata or {}).get("prose")}
 
