@@ -57,11 +57,11 @@ ui: $(VENV)/.installed
 score: $(VENV)/.installed
 	$(BIN)/guarantees score
 
-## bench: extraction core and whole pipeline on 1,000, 10,000 and 100,000 generated documents (bench/README.md; about an hour)
+## bench: extraction core and whole pipeline on 1,000, 10,000 and 100,000 generated documents (bench/README.md; 40-50 minutes, 14-23 with BENCH_ARGS="--sizes 1000 10000 100000 --no-core-over 10000")
 bench: $(VENV)/.installed
 	$(BIN)/python bench/scale/run.py $(BENCH_ARGS)
 
-## bench-countries: country-name benchmark, ours vs country_converter, countrynames, pycountry (about 1 minute)
+## bench-countries: country-name benchmark, ours vs country_converter, countrynames, pycountry (4-7 minutes, most of it pycountry)
 bench-countries: $(VENV)/.installed-bench
 	$(BIN)/python bench/countries/run.py
 
