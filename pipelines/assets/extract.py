@@ -11,7 +11,6 @@ from functools import partial
 
 import dagster as dg
 import pandas as pd
-import pyarrow as pa
 
 from pipelines import checks
 from pipelines.assets._metadata import failure, free_memory, markdown_table
@@ -75,7 +74,7 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
                     content_hash=extracted.content_hash(name), links=links,
                     unverified=None if unverified is None else tables.from_arrow(unverified))
                 if name in checks.CROSS_CHECKED_COLUMNS:
-                    frames[name] = _columns(frame, checks.CROSS_CHECKED_COLUMNS[name])
+                    frames[name] = tables.column_frame(frame, checks.CROSS_CHECKED_COLUMNS[name])
                 del frame, read, unverified
                 if not validation.ok:
                     invalid.append(validation)
@@ -87,10 +86,6 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     yield from checks.cross_table_results(frames, countries, settings.unresolved_threshold)
     if invalid:
         raise failure(invalid, "extracted tables failed validation")
-
-
-def _columns(frame: pd.DataFrame | pa.Table, columns: list[str]) -> pd.DataFrame:
-    return tables.from_arrow(frame.select(columns)) if isinstance(frame, pa.Table) else frame[columns]
 
 
 def corpus_metadata(report: CorpusReport, settings: GuaranteesSettings) -> dict:

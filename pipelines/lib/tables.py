@@ -78,6 +78,12 @@ def from_arrow(arrow: pa.Table) -> pd.DataFrame:
     return arrow.to_pandas(types_mapper=_string_dtype)
 
 
+def column_frame(frame: pd.DataFrame | pa.Table, columns: list[str]) -> pd.DataFrame:
+    """Those columns of a frame or of an Arrow table, as a frame (an Arrow table's become one
+    without its other columns ever doing so)."""
+    return from_arrow(frame.select(columns)) if isinstance(frame, pa.Table) else frame[columns]
+
+
 def values(column: pd.Series) -> list:
     """A column's values as Python objects, None for missing. Iterating an Arrow-backed column
     directly builds one pandas scalar per value (about 2 us each); this converts in one C call."""
@@ -117,8 +123,7 @@ def validate_part(table: str, frame: pd.DataFrame | pa.Table, unverified: pd.Dat
     the models coerce to, so an Arrow table need not become a frame at all (only its key columns do)."""
     _, report = validate(table, unverified)
     own = report.failure_cases[report.failure_cases["check"] != UNIQUE_KEY_CHECK]
-    keys = from_arrow(frame.select(primary_key(table))) if isinstance(frame, pa.Table) else frame
-    cases = [c for c in (own, duplicate_keys(table, keys)) if not c.empty]
+    cases = [c for c in (own, duplicate_keys(table, column_frame(frame, primary_key(table)))) if not c.empty]
     return frame, ValidationReport(table, pd.concat(cases, ignore_index=True) if cases else no_failures())
 
 
