@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -116,9 +116,8 @@ def _sentence_lookup(sentences: list[Sentence]):
     starts = [s.char_start for s in sentences]
 
     def sentence_of(pos: int) -> int:
-        import bisect
-        i = bisect.bisect_right(starts, pos) - 1
-        return sentences[max(i, 0)].sentence_no
+        i = bisect_right(starts, pos) - 1
+        return sentences[i if i > 0 else 0].sentence_no
     return sentence_of
 
 
@@ -230,7 +229,7 @@ def _sentence_facts(sentences, undated: list[cm.SentenceFacts], exprs, resolved)
         dated = [cm.DatedSpan(e.char_start - base, e.char_end - base, r.date_start, r.date_end, r.precision, e.future)
                  for e, r in dates_of(sentence)
                  if r.date_start is not None and not _DECLARATION_DAY.search(e.surface)]
-        facts.append(replace(f, dates=tuple(dated)))
+        facts.append(replace(f, dates=tuple(dated)) if dated else f)  # replace() costs ~10 us: only where a date is added
     return facts
 
 
