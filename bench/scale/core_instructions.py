@@ -31,30 +31,36 @@ DEFAULT_CORPUS = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "guaran
 
 def child(corpus: Path, docs: int) -> None:
     """Load the code, warm the extractor up, extract the first `docs` documents."""
-    from pipelines.lib.documents import read_document
+    from pipelines.lib.documents import Rejection, read_document
     from pipelines.lib.extract import extract_document, warm_up
 
     names = sorted(p.name for p in corpus.glob("doc_*.txt"))[:docs]
     documents = [read_document(corpus, name) for name in names]
+    for doc in documents:
+        if isinstance(doc, Rejection):
+            raise SystemExit(f"{corpus / doc.source_path}: not a document ({doc.reason}: {doc.detail})")
     warm_up()
     for doc in documents:
         extract_document(doc)
-    print(sum(len(d.text.encode()) for d in documents))
+    print(len(documents), sum(len(d.text.encode()) for d in documents))
 
 
-def counted(corpus: Path, docs: int) -> tuple[int, int]:
-    """(instructions, document bytes) of a child run under callgrind."""
+def counted(corpus: Path, docs: int) -> tuple[int, int, int]:
+    """(instructions, documents, document bytes) of a child run under callgrind."""
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "callgrind.log"
         env = dict(os.environ, PYTHONHASHSEED="0")
         out = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={Path(tmp) / 'out'}", f"--log-file={log}",
              sys.executable, __file__, "--child", "--corpus", str(corpus), "--docs", str(docs)],
-            env=env, capture_output=True, text=True, check=True)
-        found = re.search(r"Collected\s*:\s*(\d+)", log.read_text())
-        if found is None:
-            raise SystemExit(f"valgrind wrote no instruction count into {log}")
-        return int(found.group(1)), int(out.stdout.strip().splitlines()[-1])
+            env=env, capture_output=True, text=True)
+        text = log.read_text() if log.exists() else ""
+        found = re.search(r"Collected\s*:\s*(\d+)", text)
+        if out.returncode != 0 or found is None:
+            tail = "\n".join((out.stderr or text).strip().splitlines()[-5:])
+            raise SystemExit(f"the run of {docs} documents under valgrind failed (exit {out.returncode}):\n{tail}")
+        n, size = (int(v) for v in out.stdout.split()[-2:])
+        return int(found.group(1)), n, size
 
 
 def main() -> None:
@@ -65,14 +71,16 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child(args.corpus, args.docs)
+    if args.docs < 1:
+        raise SystemExit("--docs: at least 1 document")
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     if not any(args.corpus.glob("doc_*.txt")):
         raise SystemExit(f"no documents in {args.corpus}: run `make bench` once to write the corpus")
-    base, _ = counted(args.corpus, 0)
-    total, size = counted(args.corpus, args.docs)
+    base, _, _ = counted(args.corpus, 0)
+    total, n, size = counted(args.corpus, args.docs)
     work = total - base
-    print(f"{args.docs} documents ({size / 1e3:.0f} kB): {work / args.docs / 1e6:.2f} M instructions a document, "
+    print(f"{n} documents ({size / 1e3:.0f} kB): {work / n / 1e6:.2f} M instructions a document, "
           f"{work / size:.0f} a byte (valgrind callgrind, PYTHONHASHSEED=0; load and warm-up, "
           f"{base / 1e6:.0f} M, subtracted)")
 

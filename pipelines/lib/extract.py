@@ -229,7 +229,8 @@ def _sentence_facts(sentences, undated: list[cm.SentenceFacts], exprs, resolved)
         dated = [cm.DatedSpan(e.char_start - base, e.char_end - base, r.date_start, r.date_end, r.precision, e.future)
                  for e, r in dates_of(sentence)
                  if r.date_start is not None and not _DECLARATION_DAY.search(e.surface)]
-        facts.append(replace(f, dates=tuple(dated)) if dated else f)  # replace() costs ~10 us: only where a date is added
+        # replace() costs about 10 us a call: only where the sentence gains a date
+        facts.append(replace(f, dates=tuple(dated)) if dated else f)
     return facts
 
 
