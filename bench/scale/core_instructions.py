@@ -26,19 +26,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-DEFAULT_CORPUS = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "guarantees-bench-corpus" / "seed7"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import DEFAULT_FOLDER, first_documents  # noqa: E402
 
 
 def child(corpus: Path, docs: int) -> None:
     """Load the code, warm the extractor up, extract the first `docs` documents."""
-    from pipelines.lib.documents import Rejection, read_document
     from pipelines.lib.extract import extract_document, warm_up
 
-    names = sorted(p.name for p in corpus.glob("doc_*.txt"))[:docs]
-    documents = [read_document(corpus, name) for name in names]
-    for doc in documents:
-        if isinstance(doc, Rejection):
-            raise SystemExit(f"{corpus / doc.source_path}: not a document ({doc.reason}: {doc.detail})")
+    documents = first_documents(corpus, docs)
     warm_up()
     for doc in documents:
         extract_document(doc)
@@ -65,7 +62,7 @@ def counted(corpus: Path, docs: int) -> tuple[int, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--docs", type=int, default=40)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -75,8 +72,7 @@ def main() -> None:
         raise SystemExit("--docs: at least 1 document")
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
-    if not any(args.corpus.glob("doc_*.txt")):
-        raise SystemExit(f"no documents in {args.corpus}: run `make bench` once to write the corpus")
+    first_documents(args.corpus, args.docs)  # a missing corpus or a bad file is said before valgrind starts
     base, _, _ = counted(args.corpus, 0)
     total, n, size = counted(args.corpus, args.docs)
     work = total - base

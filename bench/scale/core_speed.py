@@ -7,26 +7,23 @@ changes (`PYTHONPATH=<checkout> python bench/scale/core_speed.py`). The corpus i
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
+import sys
 import time
 from pathlib import Path
 
-from pipelines.lib.documents import read_document
-from pipelines.lib.extract import extract_document, warm_up
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import DEFAULT_FOLDER, first_documents  # noqa: E402
+from pipelines.lib.extract import extract_document, warm_up  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path,
-                        default=Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "guarantees-bench-corpus" / "seed7")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    names = sorted(p.name for p in args.corpus.glob("doc_*.txt"))[:args.docs]
-    if not names:
-        raise SystemExit(f"no documents in {args.corpus}: run `make bench` once to write the corpus")
-    docs = [read_document(args.corpus, name) for name in names]
+    docs = first_documents(args.corpus, args.docs)
     megabytes = sum(len(d.text.encode()) for d in docs) / 1e6
     warm_up()
     best = float("inf")

@@ -26,8 +26,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import tempfile
 from pathlib import Path
+
+# Where `run.py` writes the corpus of seed 7 and the extraction-core benchmarks read it.
+DEFAULT_FOLDER = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "guarantees-bench-corpus" / "seed7"
 
 # (name, official name, other forms, demonym, capital): the forms are all in the gazetteer.
 COUNTRIES = [
@@ -298,6 +303,22 @@ def write_corpus(folder: Path, start: int, stop: int, seed: int = 7) -> int:
             path.write_bytes(data)
             written += len(data)
     return written
+
+
+def first_documents(folder: Path, n: int) -> list:
+    """The first `n` documents of a corpus folder that `write_corpus` wrote, read as the pipeline
+    reads them (`RawDocument`s, sidecars included), for the benchmarks of the extraction core.
+    SystemExit naming the folder when it holds no document, or the file that is not one."""
+    from pipelines.lib.documents import Rejection, read_document
+
+    names = sorted(p.name for p in folder.glob("doc_*.txt"))[:n]
+    if n and not names:
+        raise SystemExit(f"no documents in {folder}: run `make bench` once to write the corpus")
+    documents = [read_document(folder, name) for name in names]
+    for doc in documents:
+        if isinstance(doc, Rejection):
+            raise SystemExit(f"{folder / doc.source_path}: not a document ({doc.reason}: {doc.detail})")
+    return documents
 
 
 def main() -> None:
