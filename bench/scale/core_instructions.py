@@ -26,9 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from corpus import DEFAULT_FOLDER, first_documents  # noqa: E402
+from corpus import DEFAULT_FOLDER, first_documents  # the script's own folder is on sys.path
 
 
 def child(corpus: Path, docs: int) -> None:

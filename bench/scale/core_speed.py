@@ -7,14 +7,11 @@ changes (`PYTHONPATH=<checkout> python bench/scale/core_speed.py`). The corpus i
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from corpus import DEFAULT_FOLDER, first_documents  # noqa: E402
-from pipelines.lib.extract import extract_document, warm_up  # noqa: E402
+from corpus import DEFAULT_FOLDER, first_documents  # the script's own folder is on sys.path
+from pipelines.lib.extract import extract_document, warm_up
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from pipelines.lib import fsio
 from pipelines.lib.content_hash import quote_ident, relation_hash, sql_literal
 from pipelines.lib.views import VIEWS
 from schemas import TABLES
+from schemas._base import PROSE
 
 # Files that DuckDB 1.2 and later can open (1.2.0 read a release's file, zstd columns included; 1.1.3
 # refuses the format).
@@ -88,8 +89,8 @@ def _build(table_files: dict[str, Path], local_path: str) -> None:
 
 
 def _prose_columns(schema: DataFrameSchema) -> set[str]:
-    """The columns of running text (`schemas._base.PROSE`)."""
-    return {column for column, spec in schema.columns.items() if (spec.metadata or {}).get("prose")}
+    """The columns of running text: those whose metadata holds `schemas._base.PROSE`."""
+    return {column for column, spec in schema.columns.items() if PROSE.items() <= (spec.metadata or {}).items()}
 
 
 def _create_table(con, name: str, parquet_file: str, prose: set[str]) -> None:
