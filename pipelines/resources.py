@@ -7,8 +7,9 @@ environment is read when a run starts, not when the code location is imported, s
 
 The seeds folder, the extraction cache and the intermediate frames may be fsspec URLs (s3://,
 gs://, memory:// ...; `pipelines/lib/storage.py`): a remote seeds folder is mirrored into
-<outputs>/mirror/seeds before it is read. Releases are written to a local outputs folder until the
-release writer has an fsspec backend (docs/scaling.md says how it will publish on object stores).
+<outputs>/mirror/seeds before it is read. Releases are built and published in the local outputs
+folder, where renames and file locks make a publish atomic, and pushed to a release store at an
+fsspec URL when GUARANTEES_RELEASE_STORE names one (`pipelines/lib/release_store.py`).
 """
 
 import json
@@ -26,6 +27,7 @@ from pipelines.lib.documents import ReadLimits
 from pipelines.lib.quality import DEFAULT_MAX_UNRESOLVED_SHARE
 from pipelines.lib.release import PUBLISH_LOCK_TIMEOUT_S
 from pipelines.lib.release_audit import AuditLimits
+from pipelines.lib.release_store import Store
 from pipelines.lib.storage import Location
 from schemas import TABLES
 
@@ -42,8 +44,8 @@ def _resolve_location(configured: Optional[str], env_var: str, default: str | Pa
 def _resolve(configured: Optional[str], env_var: str, default: str) -> Path:
     where = _resolve_location(configured, env_var, default)
     if not storage.is_local(where):
-        raise ValueError(f"{env_var} must be a local folder for now (releases are published with renames), "
-                         f"not {configured or os.environ.get(env_var)}")
+        raise ValueError(f"{env_var} must be a local folder (releases are published there with renames; "
+                         f"GUARANTEES_RELEASE_STORE takes a URL to push them to), not {configured or os.environ.get(env_var)}")
     return where
 
 
@@ -66,6 +68,9 @@ class GuaranteesSettings(dg.ConfigurableResource):
     publish_lock_timeout: Optional[float] = None
     # Worker processes for extraction (GUARANTEES_EXTRACT_WORKERS); default: the CPUs this process may use.
     extract_workers: Optional[int] = None
+    # Where releases are pushed after they are published locally, and pulled from before a build:
+    # an fsspec URL or a folder (GUARANTEES_RELEASE_STORE; pipelines/lib/release_store.py). None: no store.
+    release_store: Optional[str] = None
 
     @property
     def seeds_location(self) -> Location:
@@ -100,6 +105,17 @@ class GuaranteesSettings(dg.ConfigurableResource):
     def state_path(self) -> Path:
         """Local state of the run and its triggers (the seeds folder as the last run read it)."""
         return self.outputs_path / "cache"
+
+    @property
+    def releases_path(self) -> Path:
+        """The local releases folder, where a release is built and published."""
+        return release.releases_dir(self.outputs_path)
+
+    @property
+    def store(self) -> Optional[Store]:
+        """The release store, when one is configured."""
+        value = self.release_store or os.environ.get("GUARANTEES_RELEASE_STORE")
+        return Store.at(str(_resolve_location(value, "GUARANTEES_RELEASE_STORE", value))) if value else None
 
     @property
     def unresolved_threshold(self) -> float:

@@ -31,6 +31,7 @@ def _isolated_env(monkeypatch, tmp_path_factory):
     """No test reads the developer's environment for paths or the Dagster instance."""
     monkeypatch.delenv("GUARANTEES_SEEDS_DIR", raising=False)
     monkeypatch.delenv("GUARANTEES_OUTPUTS_DIR", raising=False)
+    monkeypatch.delenv("GUARANTEES_RELEASE_STORE", raising=False)
     home = tmp_path_factory.mktemp("dagster_home")
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     monkeypatch.setenv("DAGSTER_HOME", str(home))

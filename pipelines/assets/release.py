@@ -1,4 +1,5 @@
-"""Validate and publish: audit every table, stage a release, then publish it with one rename."""
+"""Validate and publish: audit every table, stage a release, then publish it with one rename (and,
+with a release store, pull its latest release before the build and push the new one after)."""
 
 import datetime as dt
 from pathlib import Path
@@ -13,6 +14,7 @@ from pipelines.lib.publish_lock import LockHeld, ProcessRecord
 from pipelines.lib.release import PublishError, Release, publish
 from pipelines.lib.release_build import AuditFailed, StagingFailed, build_candidate
 from pipelines.lib.release_recovery import recover
+from pipelines.lib.release_store import StoreError, pull, push
 from pipelines.lib.verify import ManifestError
 from pipelines.lib.version import code_version
 from pipelines.resources import GuaranteesSettings
@@ -28,9 +30,9 @@ PUBLISHED = "published"
           ins={name: dg.AssetIn(name, metadata={"deferred": True}) for name in TABLES})
 def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSettings,
                       **frames: Callable[[], pd.DataFrame]) -> dict:
-    """First finish a publish a crashed run left half done and remove abandoned staging folders; then
-    audit every table (pandera, links between tables, row floors, shrink against the previous release),
-    write the release into a staging folder and re-open every file. Content equal to the latest
+    """First finish a publish a crashed run left half done and remove abandoned staging folders, and
+    with a release store pull its latest release when this folder lacks it; then audit every table
+    (pandera, links between tables, row floors, shrink against the previous release), write the release into a staging folder and re-open every file. Content equal to the latest
     release stages nothing ("no change"). Any failure stops the run here, before anything is published,
     and writes a report file listing every failure."""
     free_memory(context)
@@ -47,6 +49,7 @@ def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSet
     except OSError as exc:
         raise dg.Failure(description=f"could not finish an interrupted publish: {os_error_text(exc)}; "
                                      f"nothing was published") from None
+    _pull(context, settings, lock_timeout)
     now = dt.datetime.now(dt.timezone.utc)
     try:
         candidate = build_candidate(frames, settings.outputs_path, limits=limits, now=now, code_version=code_version())
@@ -72,6 +75,41 @@ def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSet
             "manifest": staged.manifest, "rows": candidate.rows, "run_id": context.run.run_id}
 
 
+def _pull(context: dg.AssetExecutionContext, settings: GuaranteesSettings, lock_timeout: float) -> None:
+    """With a release store, build on its latest release: download it when this folder lacks it."""
+    store = settings.store
+    if store is None:
+        return
+    try:
+        for line in pull(settings.releases_path, store, lock_timeout_s=lock_timeout, on_wait=_waiting(context)):
+            context.log.info(line)
+    except (StoreError, LockHeld, ManifestError) as exc:
+        raise dg.Failure(description=f"{exc}; nothing was published") from None
+    except OSError as exc:
+        raise dg.Failure(description=f"could not read the release store {store.url}: {os_error_text(exc)}; "
+                                     f"nothing was published") from None
+
+
+def _push(context: dg.AssetExecutionContext, settings: GuaranteesSettings, release_id: str) -> dict:
+    """With a release store, bring it up to the local releases; the metadata saying what was pushed.
+    A failure leaves the local release published (it is the source) and the next run pushes it."""
+    store = settings.store
+    if store is None:
+        return {}
+    try:
+        lines = push(settings.releases_path, store, lock_timeout_s=settings.lock_timeout_s, on_wait=_waiting(context))
+    except (StoreError, LockHeld) as exc:
+        raise dg.Failure(description=f"release {release_id} is published in {settings.releases_path}, but pushing it "
+                                     f"to the release store failed: {exc}") from None
+    except OSError as exc:
+        raise dg.Failure(description=f"release {release_id} is published in {settings.releases_path}, but pushing it "
+                                     f"to the release store {store.url} failed: {os_error_text(exc)}; the store "
+                                     f"still names its previous release, and the next run pushes this one") from None
+    for line in lines:
+        context.log.info(line)
+    return {"store": store.url, "pushed": dg.MetadataValue.json(lines)}
+
+
 def _waiting(context: dg.AssetExecutionContext):
     def log(holder: ProcessRecord | None) -> None:
         who = holder.describe() if holder else "another run"
@@ -82,13 +120,15 @@ def _waiting(context: dg.AssetExecutionContext):
 @dg.asset(group_name="publish", kinds={"duckdb"})
 def release(context: dg.AssetExecutionContext, settings: GuaranteesSettings, release_candidate: dict) -> dg.MaterializeResult:
     """Move the audited release into outputs/releases/<release_id>/, then update index.json and
-    latest.json; when the content equals the latest release, publish nothing and say "no change"."""
+    latest.json; when the content equals the latest release, publish nothing and say "no change".
+    With a release store, then push to it every release it lacks (`release_store.push`)."""
     rows = release_candidate["rows"]
     table = dg.MetadataValue.md(markdown_table(pd.DataFrame({"table": list(rows), "rows": list(rows.values())})))
     if release_candidate["outcome"] == NO_CHANGE:
         context.log.info(f"no change: the content equals release {release_candidate['release_id']}; nothing published")
+        pushed = _push(context, settings, release_candidate["release_id"])
         return dg.MaterializeResult(metadata={"outcome": NO_CHANGE, "release_id": release_candidate["release_id"],
-                                              "tables": table, "dagster/row_count": sum(rows.values())})
+                                              "tables": table, "dagster/row_count": sum(rows.values()), **pushed})
     made_by = release_candidate.get("run_id")
     run = context.run
     if made_by not in (None, run.run_id, run.parent_run_id, run.root_run_id):
@@ -103,7 +143,8 @@ def release(context: dg.AssetExecutionContext, settings: GuaranteesSettings, rel
     except (PublishError, LockHeld) as exc:
         raise dg.Failure(description=str(exc)) from None
     context.log.info(f"published release {staged.release_id} at {path}")
-    return dg.MaterializeResult(metadata={
+    pushed = _push(context, settings, staged.release_id)
+    return dg.MaterializeResult(metadata={**pushed,
         "outcome": PUBLISHED,
         "release_id": staged.release_id,
         "path": dg.MetadataValue.path(str(path)),

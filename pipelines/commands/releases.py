@@ -4,7 +4,7 @@
     guarantees releases show ID|latest
     guarantees releases verify [ID|latest|FOLDER] [--all]
     guarantees releases diff A B [--json]
-    guarantees releases download --base-url URL [--release ID] --dest DIR
+    guarantees releases download --base-url URL [--release ID] --dest DIR   (http(s) or an fsspec URL)
 
 Releases are read from `<outputs>/releases` (`--outputs-dir`, else $GUARANTEES_OUTPUTS_DIR, else
 outputs/ in the repository, as for `guarantees run`) or from any folder of releases given with
@@ -24,7 +24,8 @@ ACTIONS = {
     "show": "one release: manifest, files, tables and its changes",
     "verify": "check every file's size and sha256 against the manifest",
     "diff": "rows added, removed and changed per table, and status changes, from release A to release B",
-    "download": "download a release from a static HTTP server serving the releases folder, and check it",
+    "download": "download a release from a static HTTP server serving the releases folder, or from the "
+                "release store, and check it",
 }
 
 
@@ -43,7 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions["diff"].add_argument("b", help="the later release: id, 'latest' or folder")
     actions["diff"].add_argument("--json", action="store_true", help="print changes.json-style JSON")
     download = actions["download"]
-    download.add_argument("--base-url", required=True, help="URL of the served releases folder (holding latest.json)")
+    download.add_argument("--base-url", required=True,
+                          help="URL of the served releases folder (holding latest.json), or of the release store "
+                               "(an fsspec URL such as s3://bucket/prefix)")
     download.add_argument("--release", help="release id (default: the server's latest)")
     download.add_argument("--dest", required=True, help="folder to download into; the release lands in DEST/<id>/")
     download.add_argument("--retries", type=int, default=3, help="retries per file (default 3)")

@@ -1,4 +1,5 @@
-"""Download a release from any static HTTP server that serves the `releases/` folder, and check it.
+"""Download a release from any static HTTP server that serves the `releases/` folder, or from a
+release store at an fsspec URL (s3://, gs://, memory://, a folder; `release_store.py`), and check it.
 
 The chain of trust is the one a reader can check offline: `latest.json` (or `index.json`) gives
 the manifest's sha256, the manifest gives every file's size and sha256. Each file is written to
@@ -7,7 +8,8 @@ match; a mismatch or a broken connection is retried, then reported by name. The 
 written last, so a destination folder with a manifest is a complete release. Files already present
 with the right checksum are kept, so an interrupted download resumes.
 
-Standard library only (urllib): no Range requests are needed, so `python -m http.server` will do.
+Over HTTP the standard library only (urllib): no Range requests are needed, so `python -m
+http.server` will do. Any other URL is opened with fsspec.
 A manifest naming a path that would land outside the destination is refused before anything is
 written.
 """
@@ -65,8 +67,13 @@ class Client:
         last = None
         for attempt in range(1, self.retries + 2):
             try:
-                with urllib.request.urlopen(url, timeout=self.timeout) as response:
+                with self._open(url) as response:
                     return response.read()
+            except FileNotFoundError:
+                if missing_ok:
+                    return None
+                last = "not found"
+                break
             except urllib.error.HTTPError as exc:
                 if exc.code == 404 and missing_ok:
                     return None
@@ -85,6 +92,8 @@ class Client:
         for attempt in range(1, self.retries + 2):
             try:
                 reason = self._stream(self.url(*parts), part, size, sha256)
+            except FileNotFoundError:
+                reason = "not found"
             except urllib.error.HTTPError as exc:
                 reason = f"HTTP {exc.code}"
             except _RETRYABLE as exc:
@@ -99,7 +108,7 @@ class Client:
 
     def _stream(self, url: str, part: Path, size: int, sha256: str) -> str | None:
         digest, received = hashlib.sha256(), 0
-        with urllib.request.urlopen(url, timeout=self.timeout) as response, open(part, "wb") as out:
+        with self._open(url) as response, open(part, "wb") as out:
             while block := response.read(CHUNK):
                 received += len(block)
                 if received > size:
@@ -113,6 +122,15 @@ class Client:
         if digest.hexdigest() != sha256:
             return f"sha256 {digest.hexdigest()}, manifest says {sha256}"
         return None
+
+    def _open(self, url: str):
+        """A readable stream: urllib for http(s), fsspec for anything else (s3://, gs://, memory://, a
+        local path). A missing file is HTTPError 404 from urllib, FileNotFoundError from fsspec."""
+        if url.startswith(("http://", "https://")):
+            return urllib.request.urlopen(url, timeout=self.timeout)
+        import fsspec  # only for store URLs: served releases need nothing beyond the standard library
+
+        return fsspec.open(url, "rb").open()
 
     def _pause(self, attempt: int) -> None:
         if attempt <= self.retries:

@@ -12,8 +12,9 @@ Two reasons for a single door:
    so a test can list a run's points before sweeping them. The variables are read at each call, so
    a child process (or a test with `reset()`) can be given a fault without re-importing anything.
 2. **One place to change storage.** The functions take `str | Path` and nothing in the publish
-   path calls `open()` for writing, `os.replace` or `shutil` itself; pointing releases at another
-   filesystem (fsspec URLs) means changing this module only.
+   path calls `open()` for writing, `os.replace` or `shutil` itself. (Releases reach an object
+   store by a push after the local publish, `release_store.py`, whose writes to a store that is
+   a local folder come through here too.)
 
 Reads stay ordinary `open()`/`Path.read_*` calls: a failed read changes nothing on disk.
 """

@@ -343,8 +343,7 @@ def _after_commit(release_id: str, exc: OSError, latest: str | None) -> str:
 def write_pointers(root: Path, release_id: str) -> None:
     """index.json (every release), then latest.json (the one to read): each replaced atomically, durably."""
     _write_json(root / INDEX, release_index.build_index(root, release_id), atomic=True)
-    _write_json(root / LATEST, {"release_id": release_id,
-                                "manifest_sha256": sha256_file(root / release_id / MANIFEST)}, atomic=True)
+    _write_json(root / LATEST, pointer(root, release_id), atomic=True)
 
 
 def _discard_quietly(folder: Path) -> None:
@@ -353,11 +352,21 @@ def _discard_quietly(folder: Path) -> None:
         log.warning(problem)
 
 
+def json_text(data: dict, *, compact: bool = False) -> str:
+    """The release's JSON form: indented (or compact), UTF-8 as is, one trailing newline."""
+    return json.dumps(data, indent=None if compact else 2, separators=(",", ":") if compact else None,
+                      ensure_ascii=False, default=str) + "\n"
+
+
+def pointer(root: Path, release_id: str) -> dict:
+    """latest.json's content: the release to read and its manifest's sha256 (the chain of trust's start)."""
+    return {"release_id": release_id, "manifest_sha256": sha256_file(root / release_id / MANIFEST)}
+
+
 def _write_json(path: Path, data: dict, *, atomic: bool = False, compact: bool = False) -> None:
     """JSON text, one trailing newline, fsynced. Inside a staging folder a plain write: the folder
     becomes visible only by its rename. A public file (`atomic`): temporary file, fsync, rename."""
-    text = json.dumps(data, indent=None if compact else 2, separators=(",", ":") if compact else None,
-                      ensure_ascii=False, default=str) + "\n"
+    text = json_text(data, compact=compact)
     if atomic:
         fsio.write_atomic(path, text)
     else:

@@ -25,7 +25,11 @@ def release_folders(root: Path) -> list[Path]:
 
 
 def index_entry(folder: Path) -> dict:
-    raw = (folder / MANIFEST).read_bytes()
+    return manifest_entry((folder / MANIFEST).read_bytes())
+
+
+def manifest_entry(raw: bytes) -> dict:
+    """A release's line in the index, from its manifest's bytes (hashed as they are)."""
     manifest = json.loads(raw)
     return {
         "release_id": manifest["release_id"],

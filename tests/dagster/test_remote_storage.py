@@ -1,5 +1,6 @@
 """The whole graph with the seeds folder, the extraction cache and the intermediate frames at
-fsspec URLs (memory://), and the same release as with local folders."""
+fsspec URLs (memory://), and the same release as with local folders; releases pushed to a release
+store at a URL and pulled from it by another machine."""
 import json
 import uuid
 from pathlib import Path
@@ -11,6 +12,7 @@ from upath import UPath
 from pipelines.definitions import defs
 from pipelines.lib import storage
 from pipelines.resources import FrameIOManager, GuaranteesSettings
+from tests.releases.conftest import add_poland_signing
 
 
 def _run(settings: GuaranteesSettings, io_manager: FrameIOManager):
@@ -47,3 +49,63 @@ def test_seeds_cache_and_frames_at_urls_publish_what_local_folders_publish(seeds
         assert remote_rows == local_rows and remote_rows["documents"]
     finally:
         storage.remove_tree(remote)
+
+
+def _store_run(seeds: Path, outputs: Path, store: str):
+    settings = GuaranteesSettings(seeds_dir=str(seeds), outputs_dir=str(outputs), release_store=store)
+    return _run(settings, FrameIOManager(outputs_dir=str(outputs)))
+
+
+def _latest_id(outputs: Path) -> str:
+    return json.loads((outputs / "releases" / "latest.json").read_text())["release_id"]
+
+
+def _failure_text(result) -> str:
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    return failure.step_failure_data.user_failure_data.description
+
+
+def test_two_machines_continue_one_chain_of_releases_through_a_release_store(seeds_dir, tmp_path):
+    store = f"memory://store-{uuid.uuid4().hex}/releases"
+    try:
+        first, second = tmp_path / "first_machine", tmp_path / "second_machine"
+        assert _store_run(seeds_dir, first, store).success
+        published = _latest_id(first)
+        assert json.loads(UPath(store, "latest.json").read_text())["release_id"] == published
+
+        add_poland_signing(seeds_dir)
+        assert _store_run(seeds_dir, second, store).success  # starts empty: pulls, then builds on it
+        follower = _latest_id(second)
+        manifest = json.loads((second / "releases" / follower / "manifest.json").read_text())
+        assert follower != published and manifest["previous_release_id"] == published
+        assert json.loads(UPath(store, "latest.json").read_text())["release_id"] == follower
+
+        result = _store_run(seeds_dir, first, store)  # the same seeds: the first machine catches up, no change
+        assert result.success and _latest_id(first) == follower
+        assert result.asset_materializations_for_node("release")[0].metadata["outcome"].value == "no change"
+    finally:
+        storage.remove_tree(UPath(store))
+
+
+def test_a_failed_push_fails_the_run_and_the_next_run_pushes_the_release(seeds_dir, tmp_path, monkeypatch):
+    store = f"memory://store-{uuid.uuid4().hex}/releases"
+    outputs = tmp_path / "outputs"
+    try:
+        fs = UPath(store).fs
+        with monkeypatch.context() as patch:
+            patch.setattr(fs, "pipe_file", lambda path, data, **kw: (_ for _ in ()).throw(
+                ConnectionResetError(104, "Connection reset by peer", path)))
+            result = _store_run(seeds_dir, outputs, store)
+        assert not result.success
+        release_id = _latest_id(outputs)
+        assert f"release {release_id} is published in {outputs / 'releases'}, but pushing it" in _failure_text(result)
+        assert "Connection reset by peer" in _failure_text(result)
+        assert not UPath(store, "latest.json").exists()
+
+        result = _store_run(seeds_dir, outputs, store)
+        assert result.success and _latest_id(outputs) == release_id
+        assert json.loads(UPath(store, "latest.json").read_text())["release_id"] == release_id
+        assert result.asset_materializations_for_node("release")[0].metadata["pushed"].value == [
+            f"pushed release {release_id} to {store}"]
+    finally:
+        storage.remove_tree(UPath(store))
