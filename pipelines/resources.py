@@ -115,7 +115,9 @@ class GuaranteesSettings(dg.ConfigurableResource):
     def store(self) -> Optional[Store]:
         """The release store, when one is configured."""
         value = self.release_store or os.environ.get("GUARANTEES_RELEASE_STORE")
-        return Store.at(str(_resolve_location(value, "GUARANTEES_RELEASE_STORE", value))) if value else None
+        if not value:
+            return None
+        return Store.at(str(_resolve_location(value, "GUARANTEES_RELEASE_STORE", value)))
 
     @property
     def unresolved_threshold(self) -> float:

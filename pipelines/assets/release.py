@@ -32,8 +32,9 @@ def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSet
                       **frames: Callable[[], pd.DataFrame]) -> dict:
     """First finish a publish a crashed run left half done and remove abandoned staging folders, and
     with a release store pull its latest release when this folder lacks it; then audit every table
-    (pandera, links between tables, row floors, shrink against the previous release), write the release into a staging folder and re-open every file. Content equal to the latest
-    release stages nothing ("no change"). Any failure stops the run here, before anything is published,
+    (pandera, links between tables, row floors, shrink against the previous release), write the
+    release into a staging folder and re-open every file. Content equal to the latest release
+    stages nothing ("no change"). Any failure stops the run here, before anything is published,
     and writes a report file listing every failure."""
     free_memory(context)
     try:
@@ -83,7 +84,7 @@ def _pull(context: dg.AssetExecutionContext, settings: GuaranteesSettings, lock_
     try:
         for line in pull(settings.releases_path, store, lock_timeout_s=lock_timeout, on_wait=_waiting(context)):
             context.log.info(line)
-    except (StoreError, LockHeld, ManifestError) as exc:
+    except (StoreError, LockHeld) as exc:
         raise dg.Failure(description=f"{exc}; nothing was published") from None
     except OSError as exc:
         raise dg.Failure(description=f"could not read the release store {store.url}: {os_error_text(exc)}; "

@@ -93,7 +93,12 @@ def releases_dir(outputs_dir: Path) -> Path:
 
 
 def latest_release_id(outputs_dir: Path) -> str | None:
-    path = releases_dir(outputs_dir) / LATEST
+    return pointed_release(releases_dir(outputs_dir))
+
+
+def pointed_release(root: Path) -> str | None:
+    """The release a releases folder's latest.json names; None before the first release."""
+    path = Path(root) / LATEST
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))["release_id"]

@@ -25,7 +25,7 @@ pushed (PushError).
 
 A pull goes the other way, at the start of a build: when the store's latest release is not in the
 local folder, it is downloaded (each file checked against the manifest, the manifest against
-`latest.json`: `download.py`) and made the local latest, so that the build compares against it
+the store's `index.json`: `download.py`) and made the local latest, so that the build compares against it
 and the release it publishes follows it. A machine that starts with an empty outputs folder (a
 Kubernetes pod) so continues the store's chain.
 
@@ -51,7 +51,7 @@ from pipelines.lib import fsio
 from pipelines.lib import staging as staging_folders
 from pipelines.lib.download import DownloadError, download_release
 from pipelines.lib.publish_lock import ProcessRecord, publish_lock
-from pipelines.lib.release import INDEX, LATEST, LOCK, json_text, pointer, write_pointers
+from pipelines.lib.release import INDEX, LATEST, LOCK, json_text, pointed_release, pointer, write_pointers
 from pipelines.lib.release_index import manifest_entry
 from pipelines.lib.staging import STAGING
 from pipelines.lib.verify import MANIFEST, RELEASE_ID, ManifestError, check_files, parse_manifest, read_manifest
@@ -136,11 +136,6 @@ def store_latest(store: Store) -> str | None:
     return release_id
 
 
-def local_latest(root: Path) -> str | None:
-    path = Path(root) / LATEST
-    return json.loads(path.read_text(encoding="utf-8"))["release_id"] if path.is_file() else None
-
-
 def push(root: Path, store: Store, *, lock_timeout_s: float,
          on_wait: Callable[[ProcessRecord | None], None] | None = None) -> list[str]:
     """Bring the store up to the local releases folder `root`; one line per release pushed.
@@ -150,7 +145,7 @@ def push(root: Path, store: Store, *, lock_timeout_s: float,
     if not root.is_dir():
         return []
     with publish_lock(root / LOCK, lock_timeout_s, on_wait):
-        target = local_latest(root)
+        target = pointed_release(root)
         start = store_latest(store)
         if target is None or target == start:
             return []
@@ -244,7 +239,7 @@ def pull(root: Path, store: Store, *, lock_timeout_s: float,
     wanted = store_latest(store)
     if wanted is None or (root / wanted / MANIFEST).is_file():
         return []
-    here = local_latest(root)
+    here = pointed_release(root)
     if here is not None and store.read(here, MANIFEST) is None:
         raise StoreError(f"the store's latest release is {wanted}, and this folder's latest, {here}, was never pushed "
                          f"to it: two machines published; nothing was pulled or published. Keep one: push {here} "
@@ -257,7 +252,7 @@ def pull(root: Path, store: Store, *, lock_timeout_s: float,
         except DownloadError as exc:
             raise StoreError(f"could not pull release {wanted} from {store.url}: {'; '.join(exc.problems)}") from None
         with publish_lock(root / LOCK, lock_timeout_s, on_wait):
-            if local_latest(root) != here:
+            if pointed_release(root) != here:
                 raise StoreError(f"another run published in {root} while release {wanted} was pulled; run again")
             fsio.rename(got.path, root / wanted)
             fsio.fsync_dir(root)
