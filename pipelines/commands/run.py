@@ -33,14 +33,20 @@ def run(args: argparse.Namespace) -> int:
     if not result.success:
         print(f"error: {_failure_line(result)}", file=sys.stderr)
         return 1
-    print(summary(settings.outputs_path, no_change=_outcome(result) == "no change"))
+    print(summary(settings.outputs_path, no_change=_outcome(result) == "no change",
+                  store=_release_metadata(result, "store"), pushed=_release_metadata(result, "pushed")))
     return 0
 
 
 def _outcome(result) -> str | None:
     """The release asset's "outcome" metadata: "published" or "no change"."""
+    return _release_metadata(result, "outcome")
+
+
+def _release_metadata(result, key: str):
+    """One value of the release asset's metadata (None when the run did not record it)."""
     for materialization in result.asset_materializations_for_node("release"):
-        value = materialization.metadata.get("outcome")
+        value = materialization.metadata.get(key)
         if value is not None:
             return getattr(value, "value", value)
     return None
@@ -70,8 +76,9 @@ def _failure_line(result) -> str:
     return "the run failed"
 
 
-def summary(outputs_dir: Path, no_change: bool = False) -> str:
-    """Where the latest release is, and its tables with row counts; "no change" when nothing was published."""
+def summary(outputs_dir: Path, no_change: bool = False, store: str | None = None, pushed: list | None = None) -> str:
+    """Where the latest release is, and its tables with row counts; "no change" when nothing was
+    published; with a release store, its URL and how many releases this run pushed to it."""
     from pipelines.lib.release import MANIFEST, latest_release_id, releases_dir
 
     release_id = latest_release_id(outputs_dir)
@@ -87,4 +94,7 @@ def summary(outputs_dir: Path, no_change: bool = False) -> str:
     if (path / "report.html").exists():
         lines.append(f"  report: {path / 'report.html'}")
     lines.append(f"  verify: guarantees releases verify {release_id}")
+    if store:
+        count = len(pushed or [])
+        lines.append(f"  store: {store} ({f'pushed {count} release(s)' if count else 'it already holds this release'})")
     return "\n".join(lines)

@@ -109,3 +109,20 @@ def test_a_failed_push_fails_the_run_and_the_next_run_pushes_the_release(seeds_d
             f"pushed release {release_id} to {store}"]
     finally:
         storage.remove_tree(UPath(store))
+
+
+def test_guarantees_run_names_the_release_store_and_what_it_pushed(seeds_dir, tmp_path, monkeypatch, capsys):
+    import argparse
+
+    from pipelines.commands import run as run_command
+
+    store = f"memory://store-{uuid.uuid4().hex}/releases"
+    monkeypatch.setenv("GUARANTEES_RELEASE_STORE", store)
+    args = argparse.Namespace(seeds_dir=str(seeds_dir), outputs_dir=str(tmp_path / "outputs"), quiet=True)
+    try:
+        assert run_command.run(args) == 0
+        assert f"  store: {store} (pushed 1 release(s))" in capsys.readouterr().out.splitlines()
+        assert run_command.run(args) == 0
+        assert f"  store: {store} (it already holds this release)" in capsys.readouterr().out.splitlines()
+    finally:
+        storage.remove_tree(UPath(store))
