@@ -98,8 +98,12 @@ class Store:
             return None
 
     def size(self, *parts: str) -> int | None:
+        """A file's size as the store reports it now, not from a listing an fsspec filesystem
+        cached before the upload (object-store filesystems may answer `info` from one)."""
+        path = self.path(*parts)
+        self.fs.invalidate_cache(path)
         try:
-            return int(self.fs.info(self.path(*parts))["size"])
+            return int(self.fs.info(path)["size"])
         except FileNotFoundError:
             return None
 
