@@ -54,7 +54,8 @@ from pipelines.lib.publish_lock import ProcessRecord, publish_lock
 from pipelines.lib.release import INDEX, LATEST, LOCK, json_text, pointed_release, pointer, write_pointers
 from pipelines.lib.release_index import manifest_entry
 from pipelines.lib.staging import STAGING
-from pipelines.lib.verify import MANIFEST, RELEASE_ID, ManifestError, check_files, parse_manifest, read_manifest
+from pipelines.lib.verify import (MANIFEST, RELEASE_ID, ManifestError, check_files, parse_manifest, read_manifest,
+                                  verify_release)
 
 log = logging.getLogger(__name__)
 
@@ -236,18 +237,19 @@ def _listed_entries(store: Store) -> dict[str, dict]:
 
 def pull(root: Path, store: Store, *, lock_timeout_s: float,
          on_wait: Callable[[ProcessRecord | None], None] | None = None) -> list[str]:
-    """Make the store's latest release the local latest when the local folder lacks it; one line
-    per release pulled. StoreError when the local latest was never pushed and the store has moved
-    on (two machines published on the same release): nothing is changed then."""
+    """Make the store's latest release the local latest unless the local latest is it or follows
+    it; one line per release pulled. StoreError when the local latest was never pushed and the
+    store has moved on (two machines published on the same release): nothing is changed then."""
     root = Path(root)
-    wanted = store_latest(store)
-    if wanted is None or (root / wanted / MANIFEST).is_file():
+    wanted, here = store_latest(store), pointed_release(root)
+    if wanted is None or wanted in _ancestry(root, here):
         return []
-    here = pointed_release(root)
     if here is not None and store.read(here, MANIFEST) is None:
         raise StoreError(f"the store's latest release is {wanted}, and this folder's latest, {here}, was never pushed "
-                         f"to it: two machines published; nothing was pulled or published. Keep one: push {here} "
-                         f"by hand after removing it from the store's chain, or remove {root / here} and run again")
+                         f"to it: two machines published; nothing was pulled or published. To continue from the "
+                         f"store's release, run this machine with an empty outputs folder")
+    if (root / wanted / MANIFEST).is_file():  # pulled by a run that died before pointing latest.json at it
+        return _point_at(root, wanted, here, lock_timeout_s, on_wait)
     fsio.makedirs(root / STAGING)
     staging = staging_folders.create(root / STAGING, wanted)
     try:
@@ -256,8 +258,7 @@ def pull(root: Path, store: Store, *, lock_timeout_s: float,
         except DownloadError as exc:
             raise StoreError(f"could not pull release {wanted} from {store.url}: {'; '.join(exc.problems)}") from None
         with publish_lock(root / LOCK, lock_timeout_s, on_wait):
-            if pointed_release(root) != here:
-                raise StoreError(f"another run published in {root} while release {wanted} was pulled; run again")
+            _still_latest(root, here, wanted)
             fsio.rename(got.path, root / wanted)
             fsio.fsync_dir(root)
             write_pointers(root, wanted)
@@ -266,3 +267,32 @@ def pull(root: Path, store: Store, *, lock_timeout_s: float,
         if problem:
             log.warning(problem)
     return [f"pulled release {wanted} from {store.url}: the store's latest, which this folder did not have"]
+
+
+def _ancestry(root: Path, release_id: str | None) -> list[str]:
+    """`release_id` and the local releases it was built on, newest first, as far as the folder has them."""
+    chain = []
+    while release_id and release_id not in chain:
+        chain.append(release_id)
+        try:
+            release_id = read_manifest(root / release_id).get("previous_release_id")
+        except ManifestError:
+            break
+    return chain
+
+
+def _point_at(root: Path, wanted: str, here: str | None, lock_timeout_s: float, on_wait) -> list[str]:
+    """Finish a pull that died after moving the release into place: check it, then the pointers."""
+    problems = verify_release(root / wanted, expected_manifest_sha256=None)
+    if problems:
+        raise StoreError(f"release folder {root / wanted}, pulled from the store before, does not match its manifest: "
+                         f"{problems[0]}; nothing was published")
+    with publish_lock(root / LOCK, lock_timeout_s, on_wait):
+        _still_latest(root, here, wanted)
+        write_pointers(root, wanted)
+    return [f"made release {wanted}, the store's latest, the latest here: a pull had stopped before doing it"]
+
+
+def _still_latest(root: Path, here: str | None, wanted: str) -> None:
+    if pointed_release(root) != here:
+        raise StoreError(f"another run published in {root} while release {wanted} was pulled; run again")

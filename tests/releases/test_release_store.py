@@ -223,3 +223,29 @@ def test_the_store_comes_from_the_settings_or_the_environment(monkeypatch, tmp_p
     assert GuaranteesSettings().store.url == "memory://from-env/releases"
     assert GuaranteesSettings(release_store=str(tmp_path)).store.root == str(tmp_path)
     assert GuaranteesSettings(release_store="public/releases").store.root == str(REPO_ROOT / "public" / "releases")
+
+
+def test_a_pull_that_died_before_pointing_at_the_release_is_finished_by_the_next(seed_frames, tmp_path, store,
+                                                                                monkeypatch):
+    import pipelines.lib.release_store as release_store
+
+    first = build_and_publish(seed_frames, tmp_path / "a")
+    push_all(tmp_path / "a", store)
+    b = releases_dir(tmp_path / "b")
+    with monkeypatch.context() as patch:
+        patch.setattr(release_store, "write_pointers", lambda root, release_id: (_ for _ in ()).throw(
+            OSError(28, "No space left on device", str(root / LATEST))))
+        with pytest.raises(OSError):
+            pull(b, store, lock_timeout_s=TIMEOUT)
+    assert (b / first.name / MANIFEST).is_file() and latest_release_id(tmp_path / "b") is None
+    assert pull(b, store, lock_timeout_s=TIMEOUT) == [
+        f"made release {first.name}, the store's latest, the latest here: a pull had stopped before doing it"]
+    assert latest_release_id(tmp_path / "b") == first.name
+
+
+def test_a_folder_ahead_of_the_store_pulls_nothing(seed_frames, tmp_path, store):
+    build_and_publish(seed_frames, tmp_path / "a")
+    push_all(tmp_path / "a", store)
+    ahead = build_and_publish(changed(seed_frames), tmp_path / "a", now=later(1))  # its push is still to come
+    assert pull(releases_dir(tmp_path / "a"), store, lock_timeout_s=TIMEOUT) == []
+    assert latest_release_id(tmp_path / "a") == ahead.name
