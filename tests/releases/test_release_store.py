@@ -249,3 +249,14 @@ def test_a_folder_ahead_of_the_store_pulls_nothing(seed_frames, tmp_path, store)
     ahead = build_and_publish(changed(seed_frames), tmp_path / "a", now=later(1))  # its push is still to come
     assert pull(releases_dir(tmp_path / "a"), store, lock_timeout_s=TIMEOUT) == []
     assert latest_release_id(tmp_path / "a") == ahead.name
+
+
+def test_an_unreadable_index_on_the_store_is_rebuilt_from_its_release_folders(seed_frames, tmp_path, store):
+    first = build_and_publish(seed_frames, tmp_path / "a")
+    push_all(tmp_path / "a", store)
+    store.write(b"<html>not json</html>", INDEX)
+    second = build_and_publish(changed(seed_frames), tmp_path / "a", now=later(1))
+    push_all(tmp_path / "a", store)
+    index = json.loads(store.read(INDEX))
+    assert [e["release_id"] for e in index["releases"]] == [first.name, second.name]
+    assert index == json.loads((releases_dir(tmp_path / "a") / INDEX).read_text())
