@@ -156,6 +156,8 @@ class CorpusReport:
     processed: list[dict] = field(default_factory=list)  # source_path, doc_id, reason
     reused: list[dict] = field(default_factory=list)  # source_path, doc_id
     dropped: list[dict] = field(default_factory=list)  # source_path, doc_id
+    adopted: int = 0  # documents whose rows came from the caches of document batches (among `reused`)
+    skipped_batches: list[str] = field(default_factory=list)  # batch caches that could not be read, and why
     cache: CommitStats = field(default_factory=CommitStats)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -237,18 +239,24 @@ def extract_incremental(documents: list[RawDocument], cache_dir: Location, **opt
 @contextmanager
 def incremental_extraction(documents: list[RawDocument], cache_dir: Location, *, batch_size: int = BATCH_SIZE,
                            version: str | None = None, workers: int = 1,
-                           load: Callable[[RawDocument], RawDocument] | None = None) -> Iterator[Extracted]:
+                           load: Callable[[RawDocument], RawDocument] | None = None,
+                           adopt_from: Iterable[Location] = ()) -> Iterator[Extracted]:
     """Extract only the documents the cache does not hold, in batches of `batch_size` spread over
     `workers` processes, and commit them; then hand over the tables of every document, to be read
     inside the `with` block, which holds the cache's lock (another run may compact the cache as
     soon as it is released). A document to extract that came without its text (the ingest step did
     not read it again) gets it from `load`. The texts are dropped once extracted: a caller that
-    keeps no other reference to `documents` frees them."""
+    keeps no other reference to `documents` frees them.
+
+    `adopt_from`: caches of document batches (`batches.py`) whose rows for documents this cache
+    lacks are taken in first (`DocCache.adopt`); a batch cache that cannot be read is named in
+    the report and its documents are extracted here."""
     version = version or extractor_version()
     schemas = cache_schemas()
     fingerprints = [document_fingerprint(d) for d in documents]
     with DocCache.open(cache_dir, version, schemas) as cache:
         t0 = time.perf_counter()
+        adopted, skipped = _adopt(cache, adopt_from, fingerprints)
         hits = cache.hits(fingerprints)
         todo = [(fp, _with_text(d, load)) for fp, d in zip(fingerprints, documents) if fp not in hits]
         writer = cache.new_segment()
@@ -271,8 +279,20 @@ def incremental_extraction(documents: list[RawDocument], cache_dir: Location, *,
         report = _report(documents, fingerprints, hits, _load_corpus(cache_dir), version)
         _save_corpus(cache_dir, documents, fingerprints, version)
         report.cache = stats
+        report.adopted, report.skipped_batches = adopted, skipped
         report.seconds = {"lookup": t1 - t0, "extract": t2 - t1, "commit": t3 - t2}
         yield Extracted(cache, cache.plan(fingerprints), report)
+
+
+def _adopt(cache: DocCache, roots: Iterable[Location], fingerprints: list[str]) -> tuple[int, list[str]]:
+    """(documents taken in from the batch caches, one line per batch cache that could not be read)."""
+    adopted, skipped = 0, []
+    for root in roots:
+        try:
+            adopted += cache.adopt(root, fingerprints)
+        except (OSError, ValueError, KeyError) as exc:  # a missing file, a damaged index
+            skipped.append(f"{root}: {exc}")
+    return adopted, skipped
 
 
 def _with_text(doc: RawDocument, load: Callable[[RawDocument], RawDocument] | None) -> RawDocument:

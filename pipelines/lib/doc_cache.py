@@ -36,6 +36,10 @@ document's rows; the release audit takes that hash from the stored table's verdi
 DuckDB file's own hash, computed from the published file, must equal it before anything is
 published.
 
+A cache can take in the rows another cache of the same extractor version holds (`adopt`): the
+publishing run's cache adopts those that document batches extracted into caches of their own on
+other machines (`batches.py`).
+
 The root may be any fsspec URL (`storage.location`): workers on several machines can share a cache
 on an object store. The file lock then holds only for processes of one machine; a deployment that
 extracts into a shared cache runs one extraction at a time (docs/scaling.md).
@@ -249,6 +253,39 @@ class DocCache:
 
     # -- writing -------------------------------------------------------------------------------
 
+    def adopt(self, other_root: Location, wanted: Iterable[str]) -> int:
+        """Take in the rows that another cache of this extractor version (a document batch's,
+        `batches.py`) holds for the `wanted` documents this one lacks; the number taken.
+
+        Their segments are copied whole, with their sums and verdicts, and the documents indexed
+        here; `commit` then writes the index (and compacts a segment only partly taken). All the
+        segments are copied before any is indexed, so a failure (the batch's own run removing a
+        segment it compacted, a lost connection) takes nothing and leaves no copy behind; the
+        documents are then extracted here. The other cache is read without its lock, which may
+        not exist on an object store: its index is replaced last, after the segments it names."""
+        other = DocCache(other_root, self.version, self.schemas)
+        other._load_index()
+        take = {fp: other.index[fp] for fp in wanted if fp not in self.index and fp in other.index}
+        new = sorted({entry.segment for entry in take.values()} - set(self.segment_sizes))
+        copied = []
+        try:
+            for segment in new:
+                target = self.folder / "segments" / segment
+                copied.append(target)
+                _copy_segment(other.folder / "segments" / segment, target, self.schemas)
+        except BaseException:
+            for target in copied:
+                remove_tree(target)
+            raise
+        for segment in new:
+            self.segment_sizes[segment] = other.segment_sizes[segment]
+            if segment in other.sums:
+                self.sums[segment] = other.sums[segment]
+            if segment in other.verdicts:
+                self.verdicts[segment] = other.verdicts[segment]
+        self.index.update(take)
+        return len(take)
+
     def new_segment(self) -> SegmentWriter:
         segment = f"{time.time_ns():020d}-{secrets.token_hex(3)}"
         return SegmentWriter(self.folder / "segments" / segment, self.schemas)
@@ -367,6 +404,13 @@ class DocCache:
                 remove_tree(folder)
                 removed.append(folder.name)
         return sorted(removed)
+
+
+def _copy_segment(source: Location, target: Location, schemas: dict[str, pa.Schema]) -> None:
+    """A segment's files, byte for byte (one per table)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in schemas:
+        (target / f"{name}.parquet").write_bytes((source / f"{name}.parquet").read_bytes())
 
 
 def _smallest_run(segments: list[str], sizes: dict[str, int], width: int) -> list[str]:

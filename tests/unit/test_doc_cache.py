@@ -374,3 +374,64 @@ def test_links_are_checked_on_the_rows_of_segments_without_a_verdict_only(tmp_pa
     with corpus.incremental_extraction(docs[:3], tmp_path, version="v") as extracted:
         second = extracted.links_token("checks-1")
         assert second not in (None, first) and read == {docs[2].doc_id}
+
+
+# -- document batches: caches extracted apart, adopted by the publishing run ------------------------
+
+def _batches(tmp_path: Path, docs: list, version: str = "v") -> list[Path]:
+    """Each document's bucket extracted into the bucket's own cache, as `extraction_batches` does."""
+    from pipelines.lib.batches import batch_cache, bucket_of
+
+    roots = {}
+    for d in docs:
+        roots.setdefault(bucket_of(d.source_path), []).append(d)
+    for bucket, members in sorted(roots.items()):
+        extract_incremental(members, batch_cache(tmp_path / "cache", bucket), version=version)
+    return [batch_cache(tmp_path / "cache", bucket) for bucket in sorted(roots)]
+
+
+def test_documents_extracted_in_batches_are_adopted_and_not_extracted_again(tmp_path, calls):
+    docs = [variant(i) for i in range(6)]
+    batches = _batches(tmp_path, docs[:4])
+    assert len(batches) > 1
+    calls.clear()
+    result = extract_incremental(docs, tmp_path / "cache" / "extract", version="v", adopt_from=batches)
+    assert sorted(calls) == [d.source_path for d in docs[4:]]  # only what no batch held
+    assert result.report.adopted == 4 and result.report.skipped_batches == []
+    assert as_rows(result) == expected_rows(docs)
+    calls.clear()
+    again = extract_incremental(docs, tmp_path / "cache" / "extract", version="v", adopt_from=batches)
+    assert calls == [] and again.report.adopted == 0 and as_rows(again) == as_rows(result)
+
+
+def test_adopted_segments_give_the_content_hash_of_the_rows_read(tmp_path, fake_extractor):
+    docs = [variant(i) for i in range(5)]
+    batches = _batches(tmp_path, docs)
+    with corpus.incremental_extraction(docs, tmp_path / "main", version="v", adopt_from=batches) as extracted:
+        for name in EXTRACTED_TABLES:
+            digest = extracted.content_hash(name)
+            assert digest is None or digest == _hash_of(extracted.table(name)), name
+
+
+def test_a_batch_of_another_extractor_version_is_not_adopted(tmp_path, fake_extractor):
+    docs = [variant(i) for i in range(3)]
+    batches = _batches(tmp_path, docs, version="old")
+    fake_extractor.clear()
+    result = extract_incremental(docs, tmp_path / "main", version="new", adopt_from=batches)
+    assert result.report.adopted == 0 and sorted(fake_extractor) == [d.source_path for d in docs]
+
+
+def test_a_batch_cache_that_cannot_be_read_is_named_and_its_documents_extracted(tmp_path, fake_extractor):
+    docs = [variant(i) for i in range(4)]
+    batches = _batches(tmp_path, docs)
+    broken = batches[0]
+    segment = next((broken / "v" / "segments").iterdir())
+    (segment / "sentences.parquet").unlink()  # as if the batch's own run had compacted it away meanwhile
+    fake_extractor.clear()
+    main = tmp_path / "main"
+    result = extract_incremental(docs, main, version="v", adopt_from=batches)
+    assert len(result.report.skipped_batches) == 1 and str(broken) in result.report.skipped_batches[0]
+    assert fake_extractor and result.report.adopted == len(docs) - len(fake_extractor)
+    assert sorted((main / "v" / "segments").iterdir()) == sorted(
+        p for p in (main / "v" / "segments").iterdir() if (p / "sentences.parquet").exists())  # no partial copy
+    assert as_rows(result) == as_rows(extract_incremental(docs, tmp_path / "fresh", version="v"))
