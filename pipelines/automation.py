@@ -31,9 +31,18 @@ SENSOR_INTERVAL_S = 30
 DAILY_CRON = "0 6 * * *"
 LISTED_CHANGES = 50
 
+# For a deployment that extracts document batches on several machines (`pipelines/assets/batches.py`):
+# the ingest step alone, whose `raw_documents` the batches read, before the backfill of the buckets.
+ingest_job = dg.define_asset_job(
+    "ingest_job",
+    selection=dg.AssetSelection.groups("ingest"),
+    description="Read the seeds folder and the reference tables (before a backfill of extraction_batches_job).",
+    executor_def=dg.in_process_executor,
+)
+
 publish_job = dg.define_asset_job(
     "publish_job",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("extraction_batches"),
     description="Read the seeds folder, extract new and changed documents, validate, and publish a release.",
     executor_def=dg.in_process_executor,
 )

@@ -15,6 +15,7 @@ import pandas as pd
 from pipelines import checks
 from pipelines.assets._metadata import failure, free_memory, markdown_table
 from pipelines.lib import tables
+from pipelines.lib.batches import batch_caches
 from pipelines.lib.corpus import EXTRACTED_TABLES, CorpusReport, incremental_extraction
 from pipelines.lib.fingerprint import checks_version
 from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
@@ -38,11 +39,12 @@ _DESCRIPTIONS = {
     group_name="extract",
     outs={name: dg.AssetOut(description=_DESCRIPTIONS[name], kinds={"parquet"}) for name in EXTRACTED_TABLES},
     check_specs=[s for name in EXTRACTED_TABLES for s in checks.table_specs(name)] + checks.CROSS_TABLE_SPECS,
+    deps=["extraction_batches"],  # adopted when present (`batches.py`), never required
 )
 def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSettings, raw_documents: pd.DataFrame,
                      countries: pd.DataFrame):
-    """Extract every new or changed document, reuse the cached rows of the others, validate each
-    table and run its checks. The `documents` output's metadata lists what was processed, reused
+    """Extract every new or changed document, reuse the cached rows of the others (taking in those
+    that document batches extracted on other machines), validate each table and run its checks. The `documents` output's metadata lists what was processed, reused
     and dropped; an invalid table fails the step with every failure case and is not stored."""
     free_memory(context)
     seeds, limits = settings.seeds_path, settings.read_limits
@@ -50,10 +52,14 @@ def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSett
     try:  # the list is the callee's alone, so the texts are freed once extracted
         with incremental_extraction([raw_document_from_row(row) for row in raw_documents.to_dict("records")],
                                     settings.cache_path / "extract", workers=settings.workers,
-                                    load=partial(load_text, seeds, limits=limits)) as extracted:
+                                    load=partial(load_text, seeds, limits=limits),
+                                    adopt_from=batch_caches(settings.cache_path)) as extracted:
             report = extracted.report
-            context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)}, "
-                             f"dropped {len(report.dropped)} (extractor {report.extractor_version})")
+            context.log.info(f"extracted {len(report.processed)} document(s), reused {len(report.reused)} "
+                             f"({report.adopted} from document batches), dropped {len(report.dropped)} "
+                             f"(extractor {report.extractor_version})")
+            for line in report.skipped_batches:
+                context.log.warning(f"document batch not adopted, its documents extracted here: {line}")
             # The links between the tables, on the rows of new cache segments only; the release
             # audit trusts the token for the rest, as the segments' verdicts do.
             version = checks_version()
@@ -94,6 +100,7 @@ def corpus_metadata(report: CorpusReport, settings: GuaranteesSettings) -> dict:
         "documents_processed": len(report.processed),
         "documents_reused": len(report.reused),
         "documents_dropped": len(report.dropped),
+        "documents_adopted": report.adopted,
         "processed": dg.MetadataValue.md(_listing(report.processed)),
         "reused": dg.MetadataValue.md(_listing(report.reused)),
         "dropped": dg.MetadataValue.md(_listing(report.dropped)),

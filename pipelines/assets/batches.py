@@ -1,0 +1,64 @@
+"""Extraction spread over machines: one partition per document bucket (`pipelines/lib/batches.py`).
+
+`extraction_batches_job` materializes any set of buckets, each run extracting its bucket's
+documents into the bucket's own cache; launched as a backfill over the 256 buckets with the
+Kubernetes run launcher or Celery (`docs/scaling.md`), the buckets run on as many machines. The
+publishing run (`publish_job`) then adopts what the bucket caches hold and extracts only the
+documents no batch has done yet, so it needs no batch at all: on one machine nothing changes.
+"""
+import dagster as dg
+import pandas as pd
+
+from pipelines.lib.batches import BUCKETS, batch_cache, bucket_of
+from pipelines.lib.corpus import incremental_extraction
+from pipelines.lib.documents import RawDocument
+from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
+from pipelines.resources import GuaranteesSettings
+
+BUCKET_PARTITIONS = dg.StaticPartitionsDefinition(list(BUCKETS))
+
+
+@dg.asset(group_name="extract", partitions_def=BUCKET_PARTITIONS, kinds={"parquet"})
+def extraction_batches(context: dg.AssetExecutionContext, settings: GuaranteesSettings,
+                       raw_documents: pd.DataFrame) -> dg.MaterializeResult:
+    """The extracted rows of one bucket's documents, in the bucket's own extraction cache, for the
+    publishing run's extraction step to adopt (the tables are validated and published there)."""
+    bucket = context.partition_key
+    rows = [row for row in raw_documents.to_dict("records") if bucket_of(row["source_path"]) == bucket]
+    cache = batch_cache(settings.cache_path, bucket)
+    try:
+        with incremental_extraction([raw_document_from_row(row) for row in rows], cache,
+                                    workers=settings.workers, load=_loader(settings)) as extracted:
+            report = extracted.report
+    except SeedChanged as exc:
+        raise dg.Failure(description=str(exc)) from None
+    context.log.info(f"bucket {bucket}: extracted {len(report.processed)} document(s), reused {len(report.reused)}")
+    return dg.MaterializeResult(metadata={
+        "bucket": bucket,
+        "documents": len(rows),
+        "documents_processed": len(report.processed),
+        "documents_reused": len(report.reused),
+        "documents_dropped": len(report.dropped),
+        "cache": dg.MetadataValue.path(str(cache)),
+        "extractor_version": report.extractor_version,
+    })
+
+
+def _loader(settings: GuaranteesSettings):
+    """Reads a document's text again when the ingest step did not keep it; the mirror of a remote
+    seeds folder is brought up to date on this machine first, once, and only if a text is needed."""
+    seeds = []
+
+    def load(doc: RawDocument) -> RawDocument:
+        if not seeds:
+            seeds.append(settings.sync_seeds())
+        return load_text(seeds[0], doc, settings.read_limits)
+    return load
+
+
+extraction_batches_job = dg.define_asset_job(
+    "extraction_batches_job",
+    selection=[extraction_batches],  # partitioned by bucket, as the asset is
+    description="Extract the documents of one bucket into its own cache (run as a backfill over the buckets, "
+                "spread over machines); publish_job adopts the rows.",
+)
