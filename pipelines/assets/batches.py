@@ -9,8 +9,10 @@ documents no batch has done yet, so it needs no batch at all: on one machine not
 import dagster as dg
 import pandas as pd
 
+from pipelines.lib import tables
 from pipelines.lib.batches import BUCKETS, batch_cache, bucket_of
-from pipelines.lib.corpus import incremental_extraction
+from pipelines.lib.corpus import EXTRACTED_TABLES, Extracted, incremental_extraction
+from pipelines.lib.fingerprint import checks_version
 from pipelines.lib.documents import RawDocument
 from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
 from pipelines.resources import GuaranteesSettings
@@ -22,7 +24,8 @@ BUCKET_PARTITIONS = dg.StaticPartitionsDefinition(list(BUCKETS))
 def extraction_batches(context: dg.AssetExecutionContext, settings: GuaranteesSettings,
                        raw_documents: pd.DataFrame) -> dg.MaterializeResult:
     """The extracted rows of one bucket's documents, in the bucket's own extraction cache, for the
-    publishing run's extraction step to adopt (the tables are validated and published there)."""
+    publishing run's extraction step to adopt; rows that pass the models here are not validated
+    there again (the cache's verdicts), and nothing is published from here."""
     bucket = context.partition_key
     rows = [row for row in raw_documents.to_dict("records") if bucket_of(row["source_path"]) == bucket]
     cache = batch_cache(settings.cache_path, bucket)
@@ -30,18 +33,41 @@ def extraction_batches(context: dg.AssetExecutionContext, settings: GuaranteesSe
         with incremental_extraction([raw_document_from_row(row) for row in rows], cache,
                                     workers=settings.workers, load=_loader(settings)) as extracted:
             report = extracted.report
+            failed = validate_batch(extracted)
     except SeedChanged as exc:
         raise dg.Failure(description=str(exc)) from None
     context.log.info(f"bucket {bucket}: extracted {len(report.processed)} document(s), reused {len(report.reused)}")
+    if failed:
+        context.log.warning(f"bucket {bucket}: rows failed validation ({', '.join(failed)}); the publishing run "
+                            f"validates them again and reports every failure")
     return dg.MaterializeResult(metadata={
         "bucket": bucket,
         "documents": len(rows),
         "documents_processed": len(report.processed),
         "documents_reused": len(report.reused),
         "documents_dropped": len(report.dropped),
+        "validated": not failed,
         "cache": dg.MetadataValue.path(str(cache)),
         "extractor_version": report.extractor_version,
     })
+
+
+def validate_batch(extracted: Extracted) -> list[str]:
+    """Validate the rows of the batch no earlier run validated (the models, and the links between
+    the tables within each document), and record the cache's verdict when they pass: the
+    publishing run, which adopts the segments with their verdicts, then validates only the keys
+    across the whole corpus. The failures (tables), for the log: a batch never decides what is
+    published, and the publishing run reports every failing row."""
+    version = checks_version()
+    failed = [] if extracted.links_token(version) is not None else ["links between tables"]
+    for name in EXTRACTED_TABLES:
+        unverified = extracted.unverified(name, version)
+        _, report = tables.validate(name, tables.from_arrow(extracted.table(name) if unverified is None else unverified))
+        if not report.ok:
+            failed.append(name)
+    if not failed:
+        extracted.record_verdict(version)
+    return failed
 
 
 def _loader(settings: GuaranteesSettings):

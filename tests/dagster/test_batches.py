@@ -1,11 +1,16 @@
 """Extraction spread over machines: buckets of documents extracted by partition runs of
 `extraction_batches_job`, then adopted by `publish_job`, which extracts nothing itself and
 publishes the release a single run publishes."""
+import json
+
 import dagster as dg
 import pyarrow.parquet as pq
 
 from pipelines.definitions import defs
-from pipelines.lib.batches import BUCKETS, bucket_of
+from pipelines.lib import tables
+from pipelines.lib.batches import BUCKETS, batch_cache, bucket_of
+from pipelines.lib.corpus import EXTRACTED_TABLES
+from pipelines.lib.fingerprint import checks_version
 from pipelines.resources import FrameIOManager, GuaranteesSettings
 from tests.dagster.test_pipeline import latest
 from tests.releases.conftest import add_poland_signing
@@ -22,11 +27,36 @@ def _documents_metadata(result) -> dict:
     return {k: v.value for k, v in documents.metadata.items()}
 
 
+def _count_validated_rows(monkeypatch) -> dict:
+    """table -> rows the models validated as new (`tables.validate`, or the unverified rows of
+    `tables.validate_part`), from now on."""
+    counts = {}
+    real_validate, real_part = tables.validate, tables.validate_part
+
+    def validate(table, frame):
+        counts[table] = counts.get(table, 0) + len(frame)
+        return real_validate(table, frame)
+
+    def validate_part(table, frame, unverified):
+        counts[table] = counts.get(table, 0) + len(unverified)
+        return real_part(table, frame, unverified)
+    monkeypatch.setattr(tables, "validate", validate)
+    monkeypatch.setattr(tables, "validate_part", validate_part)
+    return counts
+
+
+def _verdicts(cache_root) -> dict:
+    """segment -> the checks version its rows passed under, from a cache's index."""
+    (folder,) = [p for p in cache_root.iterdir() if p.is_dir()]
+    meta = pq.read_schema(folder / "index.parquet").metadata
+    return json.loads(meta[b"verdicts"])
+
+
 def _release_rows(outputs) -> dict:
     return {p.stem: pq.read_table(p).to_pylist() for p in sorted(latest(outputs).glob("*.parquet"))}
 
 
-def test_batches_extracted_apart_are_adopted_and_publish_what_one_run_publishes(seeds_dir, tmp_path):
+def test_batches_extracted_apart_are_adopted_and_publish_what_one_run_publishes(seeds_dir, tmp_path, monkeypatch):
     add_poland_signing(seeds_dir)
     outputs = tmp_path / "outputs"
     resources = _resources(seeds_dir, outputs)
@@ -42,10 +72,16 @@ def test_batches_extracted_apart_are_adopted_and_publish_what_one_run_publishes(
             [materialization] = result.asset_materializations_for_node("extraction_batches")
             in_bucket = sum(bucket_of(p) == bucket for p in paths)
             assert materialization.metadata["documents_processed"].value == in_bucket
+            assert materialization.metadata["validated"].value is True
+        assert [set(_verdicts(batch_cache(outputs / "cache", b)).values()) for b in buckets] == \
+            [{checks_version()}] * len(buckets)
+        validated = _count_validated_rows(monkeypatch)
         result = defs.resolve_job_def("publish_job").execute_in_process(instance=instance, resources=resources)
         assert result.success
     metadata = _documents_metadata(result)
     assert metadata["documents_processed"] == 0 and metadata["documents_adopted"] == len(paths)
+    # The batches' validation travelled with their segments: no extracted row was new to the models.
+    assert {name: n for name, n in validated.items() if name in EXTRACTED_TABLES} == dict.fromkeys(EXTRACTED_TABLES, 0)
 
     single = tmp_path / "single"
     with dg.instance_for_test() as instance:
