@@ -12,8 +12,8 @@ import pandas as pd
 from pipelines.lib import tables
 from pipelines.lib.batches import BUCKETS, batch_cache, bucket_of
 from pipelines.lib.corpus import EXTRACTED_TABLES, Extracted, incremental_extraction
-from pipelines.lib.fingerprint import checks_version
 from pipelines.lib.documents import RawDocument
+from pipelines.lib.fingerprint import checks_version
 from pipelines.lib.seeds import SeedChanged, load_text, raw_document_from_row
 from pipelines.resources import GuaranteesSettings
 

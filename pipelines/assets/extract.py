@@ -44,8 +44,9 @@ _DESCRIPTIONS = {
 def extracted_tables(context: dg.AssetExecutionContext, settings: GuaranteesSettings, raw_documents: pd.DataFrame,
                      countries: pd.DataFrame):
     """Extract every new or changed document, reuse the cached rows of the others (taking in those
-    that document batches extracted on other machines), validate each table and run its checks. The `documents` output's metadata lists what was processed, reused
-    and dropped; an invalid table fails the step with every failure case and is not stored."""
+    that document batches extracted on other machines), validate each table and run its checks.
+    The `documents` output's metadata lists what was processed, reused, adopted and dropped; an
+    invalid table fails the step with every failure case and is not stored."""
     free_memory(context)
     seeds, limits = settings.seeds_path, settings.read_limits
     frames, invalid = {}, []
