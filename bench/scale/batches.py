@@ -96,6 +96,8 @@ def main() -> None:
               f"{steps.get('extracted_tables', 0):.2f} |")
         print(f"| publish_job alone, everything extracted in the run; its extraction step | {plain:.2f}; "
               f"{plain_steps.get('extracted_tables', 0):.2f} |")
+        print("\nThe adopting run's extraction step (s): " + ", ".join(
+            f"{k} {v:.2f}" for k, v in adopted["seconds"].items()))
 
 
 if __name__ == "__main__":

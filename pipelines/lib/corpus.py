@@ -255,8 +255,9 @@ def incremental_extraction(documents: list[RawDocument], cache_dir: Location, *,
     schemas = cache_schemas()
     fingerprints = [document_fingerprint(d) for d in documents]
     with DocCache.open(cache_dir, version, schemas) as cache:
-        t0 = time.perf_counter()
+        t_adopt = time.perf_counter()
         adopted, skipped = _adopt(cache, adopt_from, fingerprints)
+        t0 = time.perf_counter()
         hits = cache.hits(fingerprints)
         todo = [(fp, _with_text(d, load)) for fp, d in zip(fingerprints, documents) if fp not in hits]
         writer = cache.new_segment()
@@ -280,7 +281,7 @@ def incremental_extraction(documents: list[RawDocument], cache_dir: Location, *,
         _save_corpus(cache_dir, documents, fingerprints, version)
         report.cache = stats
         report.adopted, report.skipped_batches = adopted, skipped
-        report.seconds = {"lookup": t1 - t0, "extract": t2 - t1, "commit": t3 - t2}
+        report.seconds = {"adopt": t0 - t_adopt, "lookup": t1 - t0, "extract": t2 - t1, "commit": t3 - t2}
         yield Extracted(cache, cache.plan(fingerprints), report)
 
 
