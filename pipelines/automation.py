@@ -45,6 +45,7 @@ publish_job = dg.define_asset_job(
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets("extraction_batches"),
     description="Read the seeds folder, extract new and changed documents, validate, and publish a release.",
     executor_def=dg.in_process_executor,
+    tags={"guarantees/step": "publish"},  # the run queue's limit of one publisher (docs/scaling.md)
 )
 
 

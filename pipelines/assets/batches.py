@@ -85,6 +85,7 @@ def _loader(settings: GuaranteesSettings):
 extraction_batches_job = dg.define_asset_job(
     "extraction_batches_job",
     selection=[extraction_batches],  # partitioned by bucket, as the asset is
+    tags={"guarantees/step": "extract"},  # the run queue's limit on batches at once (docs/scaling.md)
     description="Extract the documents of one bucket into its own cache (run as a backfill over the buckets, "
                 "spread over machines); publish_job adopts the rows.",
 )

@@ -93,3 +93,9 @@ def test_batches_extracted_apart_are_adopted_and_publish_what_one_run_publishes(
 def test_the_publishing_job_leaves_the_partitioned_batches_out():
     assert "extraction_batches" not in defs.resolve_job_def("publish_job").graph.node_dict
     assert defs.resolve_job_def("extraction_batches_job").partitions_def.get_partition_keys() == list(BUCKETS)
+
+
+def test_runs_carry_the_tags_the_deployments_run_queue_limits():
+    # docs/scaling.md's dagster.yaml: one publisher at a time, a bounded number of batches.
+    assert defs.resolve_job_def("publish_job").tags["guarantees/step"] == "publish"
+    assert defs.resolve_job_def("extraction_batches_job").tags["guarantees/step"] == "extract"
