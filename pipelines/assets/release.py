@@ -2,6 +2,7 @@
 with a release store, pull its latest release before the build and push the new one after)."""
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -14,7 +15,7 @@ from pipelines.lib.publish_lock import LockHeld, ProcessRecord
 from pipelines.lib.release import PublishError, Release, publish
 from pipelines.lib.release_build import AuditFailed, StagingFailed, build_candidate
 from pipelines.lib.release_recovery import recover
-from pipelines.lib.release_store import StoreError, pull, push
+from pipelines.lib.release_store import Store, StoreError, pull, push
 from pipelines.lib.verify import ManifestError
 from pipelines.lib.version import code_version
 from pipelines.resources import GuaranteesSettings
@@ -76,9 +77,20 @@ def release_candidate(context: dg.AssetExecutionContext, settings: GuaranteesSet
             "manifest": staged.manifest, "rows": candidate.rows, "run_id": context.run.run_id}
 
 
+def _store(settings: GuaranteesSettings) -> Store | None:
+    """The configured release store; a failure naming the setting when its URL cannot be opened
+    (an unknown protocol, or s3fs/gcsfs not installed)."""
+    try:
+        return settings.store
+    except (ImportError, ValueError) as exc:
+        raise dg.Failure(description=f"the release store GUARANTEES_RELEASE_STORE="
+                                     f"{settings.release_store or os.environ.get('GUARANTEES_RELEASE_STORE')!r} "
+                                     f"cannot be opened: {exc}; nothing was published") from None
+
+
 def _pull(context: dg.AssetExecutionContext, settings: GuaranteesSettings, lock_timeout: float) -> None:
     """With a release store, build on its latest release: download it when this folder lacks it."""
-    store = settings.store
+    store = _store(settings)
     if store is None:
         return
     try:
@@ -94,7 +106,7 @@ def _pull(context: dg.AssetExecutionContext, settings: GuaranteesSettings, lock_
 def _push(context: dg.AssetExecutionContext, settings: GuaranteesSettings, release_id: str) -> dict:
     """With a release store, bring it up to the local releases; the metadata saying what was pushed.
     A failure leaves the local release published (it is the source) and the next run pushes it."""
-    store = settings.store
+    store = _store(settings)
     if store is None:
         return {}
     try:

@@ -126,3 +126,13 @@ def test_guarantees_run_names_the_release_store_and_what_it_pushed(seeds_dir, tm
         assert f"  store: {store} (it already holds this release)" in capsys.readouterr().out.splitlines()
     finally:
         storage.remove_tree(UPath(store))
+
+
+def test_a_release_store_that_cannot_be_opened_fails_the_run_naming_it(seeds_dir, tmp_path):
+    outputs = tmp_path / "outputs"
+    result = _store_run(seeds_dir, outputs, "nosuchprotocol://bucket/releases")
+    assert not result.success
+    text = _failure_text(result)
+    assert "GUARANTEES_RELEASE_STORE='nosuchprotocol://bucket/releases' cannot be opened" in text
+    assert "nosuchprotocol" in text.split("cannot be opened:")[1]
+    assert not (outputs / "releases" / "latest.json").exists()
