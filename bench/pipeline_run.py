@@ -21,12 +21,17 @@ def run_publish(instance, seeds: Path, outputs: Path, *, workers: int | None = N
     seconds = time.perf_counter() - start
     if not result.success:
         raise SystemExit(f"pipeline run {result.run_id} on {seeds} failed")
+    meta = documents_metadata(result)
+    return {"seconds": seconds, "processed": meta["documents_processed"], "reused": meta["documents_reused"],
+            "extract_step": meta["seconds"], "steps": step_seconds(instance, result.run_id)}
+
+
+def documents_metadata(result) -> dict:
+    """The values of the `documents` output's metadata: what the extraction step processed,
+    reused and adopted, and its seconds."""
     (documents,) = [m for m in result.asset_materializations_for_node("extracted_tables")
                     if m.asset_key.path == ["documents"]]
-    meta = documents.metadata
-    return {"seconds": seconds, "processed": meta["documents_processed"].value,
-            "reused": meta["documents_reused"].value, "extract_step": meta["seconds"].value,
-            "steps": step_seconds(instance, result.run_id)}
+    return {key: value.value for key, value in documents.metadata.items()}
 
 
 def step_seconds(instance, run_id: str) -> dict[str, float]:

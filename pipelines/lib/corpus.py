@@ -287,10 +287,10 @@ def incremental_extraction(documents: list[RawDocument], cache_dir: Location, *,
 
 def _adopt(cache: DocCache, roots: Iterable[Location], fingerprints: list[str]) -> tuple[int, list[str]]:
     """(documents taken in from the batch caches, one line per batch cache that could not be read)."""
-    adopted, skipped = 0, []
+    adopted, skipped, wanted = 0, [], set(fingerprints)
     for root in roots:
         try:
-            adopted += cache.adopt(root, fingerprints)
+            adopted += cache.adopt(root, wanted)
         except (OSError, ValueError, KeyError) as exc:  # a missing file, a damaged index
             skipped.append(f"{root}: {exc}")
     return adopted, skipped

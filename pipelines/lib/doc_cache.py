@@ -253,9 +253,10 @@ class DocCache:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def adopt(self, other_root: Location, wanted: Iterable[str]) -> int:
+    def adopt(self, other_root: Location, wanted: set[str]) -> int:
         """Take in the rows that another cache of this extractor version (a document batch's,
-        `batches.py`) holds for the `wanted` documents this one lacks; the number taken.
+        `batches.py`) holds for the `wanted` documents this one lacks; the number taken. The
+        other cache's index is walked (a batch's few hundred documents), not `wanted` (the corpus).
 
         Their segments are copied whole, with their sums and verdicts, and the documents indexed
         here; `commit` then writes the index (and compacts a segment only partly taken). All the
@@ -265,7 +266,7 @@ class DocCache:
         not exist on an object store: its index is replaced last, after the segments it names."""
         other = DocCache(other_root, self.version, self.schemas)
         other._load_index()
-        take = {fp: other.index[fp] for fp in wanted if fp not in self.index and fp in other.index}
+        take = {fp: entry for fp, entry in other.index.items() if fp in wanted and fp not in self.index}
         new = sorted({entry.segment for entry in take.values()} - set(self.segment_sizes))
         copied = []
         try:

@@ -154,9 +154,10 @@ def push(root: Path, store: Store, *, lock_timeout_s: float,
         start = store_latest(store)
         if target is None or target == start:
             return []
-        lines = []
-        for folder in _chain(root, target, start):
-            lines.append(_push_release(folder, store, after=start))
+        chain = _chain(root, target, start)
+        index, lines = _store_index(store), []  # the index is read once; each release pushed joins it
+        for folder in chain:
+            lines.append(_push_release(folder, store, after=start, index=index))
             start = folder.name
         return lines
 
@@ -178,8 +179,9 @@ def _chain(root: Path, latest: str, stop: str | None) -> list[Path]:
     return chain[::-1]
 
 
-def _push_release(folder: Path, store: Store, *, after: str | None) -> str:
-    """Files, manifest, then the pointers; `after` is the store's latest the release must follow."""
+def _push_release(folder: Path, store: Store, *, after: str | None, index: dict[str, dict]) -> str:
+    """Files, manifest, then the pointers; `after` is the store's latest the release must follow,
+    `index` the store's index entries, to which the release is added."""
     release_id = folder.name
     raw = (folder / MANIFEST).read_bytes()
     present = store.read(release_id, MANIFEST)
@@ -189,7 +191,6 @@ def _push_release(folder: Path, store: Store, *, after: str | None) -> str:
     if present is None:
         _push_files(folder, store, parse_manifest(raw.decode("utf-8"), str(folder / MANIFEST)))
         store.write(raw, release_id, MANIFEST)
-    index = _store_index(store)
     index[release_id] = manifest_entry(raw)
     now = store_latest(store)
     if now != after:
@@ -242,7 +243,7 @@ def pull(root: Path, store: Store, *, lock_timeout_s: float,
     store has moved on (two machines published on the same release): nothing is changed then."""
     root = Path(root)
     wanted, here = store_latest(store), pointed_release(root)
-    if wanted is None or wanted in _ancestry(root, here):
+    if wanted is None or _built_on(root, here, wanted):
         return []
     if here is not None and store.read(here, MANIFEST) is None:
         raise StoreError(f"the store's latest release is {wanted}, and this folder's latest, {here}, was never pushed "
@@ -269,16 +270,19 @@ def pull(root: Path, store: Store, *, lock_timeout_s: float,
     return [f"pulled release {wanted} from {store.url}: the store's latest, which this folder did not have"]
 
 
-def _ancestry(root: Path, release_id: str | None) -> list[str]:
-    """`release_id` and the local releases it was built on, newest first, as far as the folder has them."""
-    chain = []
-    while release_id and release_id not in chain:
-        chain.append(release_id)
+def _built_on(root: Path, release_id: str | None, ancestor: str) -> bool:
+    """Is `ancestor` the local release `release_id` or one it was built on (as far as the folder
+    has them)? The chain is walked back only until `ancestor` turns up: at once, on most runs."""
+    seen = set()
+    while release_id and release_id not in seen:
+        if release_id == ancestor:
+            return True
+        seen.add(release_id)
         try:
             release_id = read_manifest(root / release_id).get("previous_release_id")
         except ManifestError:
-            break
-    return chain
+            return False
+    return False
 
 
 def _point_at(root: Path, wanted: str, here: str | None, lock_timeout_s: float, on_wait) -> list[str]:

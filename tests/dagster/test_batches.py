@@ -12,7 +12,7 @@ from pipelines.lib.batches import BUCKETS, batch_cache, bucket_of
 from pipelines.lib.corpus import EXTRACTED_TABLES
 from pipelines.lib.fingerprint import checks_version
 from pipelines.resources import FrameIOManager, GuaranteesSettings
-from tests.dagster.test_pipeline import latest
+from tests.dagster.test_pipeline import release_rows
 from tests.releases.conftest import add_poland_signing
 
 
@@ -52,10 +52,6 @@ def _verdicts(cache_root) -> dict:
     return json.loads(meta[b"verdicts"])
 
 
-def _release_rows(outputs) -> dict:
-    return {p.stem: pq.read_table(p).to_pylist() for p in sorted(latest(outputs).glob("*.parquet"))}
-
-
 def test_batches_extracted_apart_are_adopted_and_publish_what_one_run_publishes(seeds_dir, tmp_path, monkeypatch):
     add_poland_signing(seeds_dir)
     outputs = tmp_path / "outputs"
@@ -87,7 +83,7 @@ def test_batches_extracted_apart_are_adopted_and_publish_what_one_run_publishes(
     with dg.instance_for_test() as instance:
         assert defs.resolve_job_def("publish_job").execute_in_process(
             instance=instance, resources=_resources(seeds_dir, single)).success
-    assert _release_rows(outputs) == _release_rows(single)
+    assert release_rows(outputs) == release_rows(single)
 
 
 def test_the_publishing_job_leaves_the_partitioned_batches_out():

@@ -37,6 +37,11 @@ def latest(outputs: Path) -> Path:
     return outputs / "releases" / release_id
 
 
+def release_rows(outputs: Path) -> dict[str, list[dict]]:
+    """Every row of the latest release's Parquet files, by table."""
+    return {p.stem: pq.read_table(p).to_pylist() for p in sorted(latest(outputs).glob("*.parquet"))}
+
+
 def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()

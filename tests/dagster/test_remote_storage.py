@@ -6,12 +6,12 @@ import uuid
 from pathlib import Path
 
 import dagster as dg
-import pyarrow.parquet as pq
 from upath import UPath
 
 from pipelines.definitions import defs
 from pipelines.lib import storage
 from pipelines.resources import FrameIOManager, GuaranteesSettings
+from tests.dagster.test_pipeline import latest, release_rows
 from tests.releases.conftest import add_poland_signing
 
 
@@ -19,12 +19,6 @@ def _run(settings: GuaranteesSettings, io_manager: FrameIOManager):
     with dg.instance_for_test() as instance:
         return defs.resolve_job_def("publish_job").execute_in_process(
             instance=instance, raise_on_error=False, resources={"settings": settings, "io_manager": io_manager})
-
-
-def _release_rows(outputs: Path) -> dict[str, list[dict]]:
-    release_id = json.loads((outputs / "releases" / "latest.json").read_text())["release_id"]
-    folder = outputs / "releases" / release_id
-    return {p.stem: pq.read_table(p).to_pylist() for p in sorted(folder.glob("*.parquet"))}
 
 
 def test_seeds_cache_and_frames_at_urls_publish_what_local_folders_publish(seeds_dir, tmp_path):
@@ -45,7 +39,7 @@ def test_seeds_cache_and_frames_at_urls_publish_what_local_folders_publish(seeds
         local = tmp_path / "local_outputs"
         assert _run(GuaranteesSettings(seeds_dir=str(seeds_dir), outputs_dir=str(local)),
                     FrameIOManager(outputs_dir=str(local))).success
-        remote_rows, local_rows = _release_rows(outputs), _release_rows(local)
+        remote_rows, local_rows = release_rows(outputs), release_rows(local)
         assert remote_rows == local_rows and remote_rows["documents"]
     finally:
         storage.remove_tree(remote)
@@ -54,10 +48,6 @@ def test_seeds_cache_and_frames_at_urls_publish_what_local_folders_publish(seeds
 def _store_run(seeds: Path, outputs: Path, store: str):
     settings = GuaranteesSettings(seeds_dir=str(seeds), outputs_dir=str(outputs), release_store=store)
     return _run(settings, FrameIOManager(outputs_dir=str(outputs)))
-
-
-def _latest_id(outputs: Path) -> str:
-    return json.loads((outputs / "releases" / "latest.json").read_text())["release_id"]
 
 
 def _failure_text(result) -> str:
@@ -70,18 +60,18 @@ def test_two_machines_continue_one_chain_of_releases_through_a_release_store(see
     try:
         first, second = tmp_path / "first_machine", tmp_path / "second_machine"
         assert _store_run(seeds_dir, first, store).success
-        published = _latest_id(first)
+        published = latest(first).name
         assert json.loads(UPath(store, "latest.json").read_text())["release_id"] == published
 
         add_poland_signing(seeds_dir)
         assert _store_run(seeds_dir, second, store).success  # starts empty: pulls, then builds on it
-        follower = _latest_id(second)
+        follower = latest(second).name
         manifest = json.loads((second / "releases" / follower / "manifest.json").read_text())
         assert follower != published and manifest["previous_release_id"] == published
         assert json.loads(UPath(store, "latest.json").read_text())["release_id"] == follower
 
         result = _store_run(seeds_dir, first, store)  # the same seeds: the first machine catches up, no change
-        assert result.success and _latest_id(first) == follower
+        assert result.success and latest(first).name == follower
         assert result.asset_materializations_for_node("release")[0].metadata["outcome"].value == "no change"
     finally:
         storage.remove_tree(UPath(store))
@@ -97,13 +87,13 @@ def test_a_failed_push_fails_the_run_and_the_next_run_pushes_the_release(seeds_d
                 ConnectionResetError(104, "Connection reset by peer", path)))
             result = _store_run(seeds_dir, outputs, store)
         assert not result.success
-        release_id = _latest_id(outputs)
+        release_id = latest(outputs).name
         assert f"release {release_id} is published in {outputs / 'releases'}, but pushing it" in _failure_text(result)
         assert "Connection reset by peer" in _failure_text(result)
         assert not UPath(store, "latest.json").exists()
 
         result = _store_run(seeds_dir, outputs, store)
-        assert result.success and _latest_id(outputs) == release_id
+        assert result.success and latest(outputs).name == release_id
         assert json.loads(UPath(store, "latest.json").read_text())["release_id"] == release_id
         assert result.asset_materializations_for_node("release")[0].metadata["pushed"].value == [
             f"pushed release {release_id} to {store}"]
