@@ -15,7 +15,7 @@ fsspec URL when GUARANTEES_RELEASE_STORE names one (`pipelines/lib/release_store
 import json
 import os
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Collection, Optional
 
 import dagster as dg
 import pandas as pd
@@ -82,15 +82,16 @@ class GuaranteesSettings(dg.ConfigurableResource):
         where = self.seeds_location
         return where if storage.is_local(where) else self.outputs_path / "mirror" / "seeds"
 
-    def sync_seeds(self) -> Path:
-        """`seeds_path`, after bringing the mirror of a remote seeds folder up to date."""
+    def sync_seeds(self, only: Collection[str] | None = None) -> Path:
+        """`seeds_path`, after bringing the mirror of a remote seeds folder up to date (`only` those
+        files, paths relative to the folder, when given: `storage.mirror`)."""
         where = self.seeds_location
         if storage.is_local(where):
             return where
         if not where.is_dir():  # no remote folder: no mirror either, as readers expect
             storage.remove_tree(self.seeds_path)
             return self.seeds_path
-        return storage.mirror(where, self.seeds_path)
+        return storage.mirror(where, self.seeds_path, only)
 
     @property
     def outputs_path(self) -> Path:
@@ -212,16 +213,19 @@ class FrameIOManager(dg.ConfigurableIOManager):
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame | dict | Callable[[], pd.DataFrame]:
         """The stored frame or dict; for an input declared with metadata {"deferred": True}, a
-        function that reads the frame when called (the consumer decides when to hold it)."""
+        function that reads the frame when called (the consumer decides when to hold it); with
+        {"columns": [...]}, the frame of those columns only (the others are not read at all)."""
         json_path = self._path(context.asset_key, ".json")
         if json_path.exists():
             return json.loads(json_path.read_text())
         parquet = self._path(context.asset_key, ".parquet")
-        if (context.definition_metadata or {}).get("deferred"):
+        metadata = context.definition_metadata or {}
+        if metadata.get("deferred"):
             if not parquet.exists():  # fail while loading inputs, as an eager read would
                 raise FileNotFoundError(f"no stored frame for {context.asset_key.to_user_string()} at {parquet}")
             return verdicts.StoredTable(parquet, self._path(context.asset_key, verdicts.SUFFIX), _to_frame)
-        return _to_frame(storage.read_parquet(parquet))
+        columns = metadata.get("columns")
+        return _to_frame(storage.read_parquet(parquet, columns=None if columns is None else list(columns)))
 
 
 def _store(parquet: Location, name: str, frame: pd.DataFrame | pa.Table, published: bool) -> tuple[str, str | None]:

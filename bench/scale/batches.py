@@ -1,6 +1,6 @@
 """Extraction as document batches: what the publishing run costs after the buckets were extracted apart.
 
-    .venv/bin/python bench/scale/batches.py [--docs 10000]
+    .venv/bin/python bench/scale/batches.py [--docs 10000] [--buckets N]
 
 Generates N documents of the benchmark corpus (`corpus.py`, seed 7), then, on one machine, does
 what a cluster does on many (`docs/scaling.md`, point 3): `ingest_job`, one run of
@@ -9,6 +9,8 @@ they run at once, so the figure that matters is the slowest bucket, not the sum)
 `publish_job`, which adopts the buckets' rows and extracts nothing. For comparison it then times
 `publish_job` over the same documents in a fresh outputs folder (everything extracted in the
 run). Prints one Markdown table; seconds on a shared machine move by 10-20% between invocations.
+With `--buckets N`, only the first N buckets are run and no publishing run: what a bucket's run
+costs at a corpus size where running all of them here would take hours.
 """
 from __future__ import annotations
 
@@ -43,9 +45,10 @@ def timed_job(instance, name: str, resources: dict, **kwargs):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10000, help="documents (default 10,000)")
+    parser.add_argument("--buckets", type=int, help="run only the first N buckets, and no publishing run")
     args = parser.parse_args()
-    if args.docs < 1:
-        parser.error("--docs must be at least 1")
+    if args.docs < 1 or (args.buckets is not None and args.buckets < 1):
+        parser.error("--docs and --buckets must be at least 1")
     import dagster as dg
     import pyarrow.parquet as pq
 
@@ -69,7 +72,11 @@ def main() -> None:
             paths = pq.read_table(work / "batched" / "intermediate" / "raw_documents.parquet",
                                   columns=["source_path"]).column("source_path").to_pylist()
             buckets = sorted({bucket_of(p) for p in paths})
-            per_bucket = [timed_job(instance, "extraction_batches_job", batched, partition_key=b)[0] for b in buckets]
+            run = buckets[:args.buckets]
+            per_bucket = [timed_job(instance, "extraction_batches_job", batched, partition_key=b)[0] for b in run]
+            if args.buckets is not None:
+                _print_buckets(args.docs, paths, buckets, run, ingest, per_bucket)
+                return
             publish, result = timed_job(instance, "publish_job", batched)
             adopted = documents_metadata(result)
             steps = step_seconds(instance, result.run_id)
@@ -90,6 +97,20 @@ def main() -> None:
               f"{plain_steps.get('extracted_tables', 0):.2f} |")
         print("\nThe adopting run's extraction step (s): " + ", ".join(
             f"{k} {v:.2f}" for k, v in adopted["seconds"].items()))
+
+
+def _print_buckets(docs: int, paths: list[str], buckets: list[str], run: list[str], ingest: float,
+                   per_bucket: list[float]) -> None:
+    from pipelines.lib.batches import bucket_of
+
+    sizes = [sum(bucket_of(p) == b for p in paths) for b in run]
+    print(f"{docs:,} documents in {len(buckets)} buckets; the first {len(run)} run ({min(sizes)}-{max(sizes)} "
+          f"documents each)\n")
+    print("| what | seconds |")
+    print("|---|---:|")
+    print(f"| ingest_job | {ingest:.2f} |")
+    print(f"| extraction_batches_job, one bucket: median / slowest of {len(run)} | "
+          f"{statistics.median(per_bucket):.2f} / {max(per_bucket):.2f} |")
 
 
 if __name__ == "__main__":

@@ -47,11 +47,13 @@ class SeedReadResult:
 
 
 def raw_document_from_row(row: dict) -> RawDocument:
-    """Inverse of `documents_as_rows` (what the extraction step receives)."""
+    """Inverse of `documents_as_rows` (what the extraction step receives); a row without its text
+    (read without that column) gives a document whose text `load_text` reads when needed."""
     published = row["sidecar_published"]
     sidecar = Sidecar(published if published is not None and published == published else None,
                       row["sidecar_source_url"] or None, row["sidecar_language"] or None)
-    text = row["text"] if isinstance(row["text"], str) else None
+    text = row.get("text")
+    text = text if isinstance(text, str) else None
     return RawDocument(row["source_path"], row["sha256"], text, row["encoding"], int(row["n_bytes"]), sidecar)
 
 

@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Collection, Union
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -118,23 +118,29 @@ def remove_tree(path: Location) -> None:
         path.fs.rm(path.path, recursive=True)
 
 
-def mirror(source: UPath, target: Path) -> Path:
+def mirror(source: UPath, target: Path, only: Collection[str] | None = None) -> Path:
     """Make the local folder `target` a copy of the remote folder `source` and return it.
 
     Files whose size and version tag (ETag, generation or mtime, whatever the filesystem reports)
-    are those of the last mirror are not downloaded again; files gone from `source` are removed."""
+    are those of the last mirror are not downloaded again; files gone from `source` are removed.
+    With `only` (paths relative to `source`), just those files are brought up to date and the rest
+    of the mirror is left as it is: a run that needs a few documents (one bucket's) downloads them,
+    not the corpus."""
     target.mkdir(parents=True, exist_ok=True)
     state_file = target / MIRROR_STATE
     try:
         known = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
+    wanted = None if only is None else set(only)
     base = source.path.rstrip("/") + "/"
     listing = source.fs.find(source.path, detail=True)
-    current = {}
+    current = {} if wanted is None else {rel: tag for rel, tag in known.items() if rel not in wanted}
     for full, info in sorted(listing.items()):
         rel = full[len(base):] if full.startswith(base) else full.rsplit("/", 1)[-1]
         if info.get("type") == "directory" or not rel or rel == MIRROR_STATE:
+            continue
+        if wanted is not None and rel not in wanted:
             continue
         tag = [info.get("size"), str(_version_tag(info))]
         local = target / rel

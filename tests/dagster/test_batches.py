@@ -2,23 +2,31 @@
 `extraction_batches_job`, then adopted by `publish_job`, which extracts nothing itself and
 publishes the release a single run publishes."""
 import json
+import uuid
 
 import dagster as dg
 import pyarrow.parquet as pq
+from upath import UPath
 
 from pipelines.definitions import defs
-from pipelines.lib import tables
+from pipelines.lib import storage, tables
 from pipelines.lib.batches import BUCKETS, batch_cache, bucket_of
 from pipelines.lib.corpus import EXTRACTED_TABLES
 from pipelines.lib.fingerprint import checks_version
 from pipelines.resources import FrameIOManager, GuaranteesSettings
 from tests.dagster.test_pipeline import release_rows
+from tests.dagster.test_remote_storage import upload
 from tests.releases.conftest import add_poland_signing
 
 
 def _resources(seeds, outputs) -> dict:
     return {"settings": GuaranteesSettings(seeds_dir=str(seeds), outputs_dir=str(outputs)),
             "io_manager": FrameIOManager(outputs_dir=str(outputs))}
+
+
+def _bucket_run(instance, bucket: str, resources: dict):
+    return defs.resolve_job_def("extraction_batches_job").execute_in_process(
+        instance=instance, partition_key=bucket, resources=resources, raise_on_error=False)
 
 
 def _documents_metadata(result) -> dict:
@@ -62,8 +70,7 @@ def test_batches_extracted_apart_are_adopted_and_publish_what_one_run_publishes(
         buckets = sorted({bucket_of(p) for p in paths})
         empty = next(b for b in BUCKETS if b not in buckets)
         for bucket in buckets + [empty]:
-            result = defs.resolve_job_def("extraction_batches_job").execute_in_process(
-                instance=instance, partition_key=bucket, resources=resources)
+            result = _bucket_run(instance, bucket, resources)
             assert result.success
             [materialization] = result.asset_materializations_for_node("extraction_batches")
             in_bucket = sum(bucket_of(p) == bucket for p in paths)
@@ -95,3 +102,45 @@ def test_runs_carry_the_tags_the_deployments_run_queue_limits():
     # docs/scaling.md's dagster.yaml: one publisher at a time, a bounded number of batches.
     assert defs.resolve_job_def("publish_job").tags["guarantees/step"] == "publish"
     assert defs.resolve_job_def("extraction_batches_job").tags["guarantees/step"] == "extract"
+
+
+def test_a_bucket_on_another_machine_downloads_only_its_own_documents(seeds_dir, tmp_path):
+    """The texts come from the seeds folder, for the bucket's files alone: a worker neither loads
+    the corpus's texts from raw_documents nor mirrors the whole remote seeds folder."""
+    add_poland_signing(seeds_dir)
+    remote = UPath(f"memory://guarantees-{uuid.uuid4().hex}")
+
+    def machine(name: str) -> dict:
+        outputs = tmp_path / name
+        return {"settings": GuaranteesSettings(seeds_dir=str(remote / "seeds"), outputs_dir=str(outputs),
+                                               cache_dir=str(remote / "cache")),
+                "io_manager": FrameIOManager(outputs_dir=str(outputs), intermediate_dir=str(remote / "intermediate"))}
+    try:
+        upload(seeds_dir, remote / "seeds")
+        bucket = bucket_of("poland_signs.txt")
+        in_bucket = {p.name for p in seeds_dir.iterdir() if bucket_of(p.name.removesuffix(".meta.json")) == bucket
+                     and not p.name.endswith(".meta.json")}
+        with dg.instance_for_test() as instance:
+            assert defs.resolve_job_def("ingest_job").execute_in_process(instance=instance,
+                                                                        resources=machine("ingest")).success
+            result = _bucket_run(instance, bucket, machine("worker"))
+        assert result.success
+        [materialization] = result.asset_materializations_for_node("extraction_batches")
+        assert materialization.metadata["documents_processed"].value == len(in_bucket) >= 1
+        mirror = tmp_path / "worker" / "mirror" / "seeds"
+        assert {p.name for p in mirror.iterdir() if p.name != storage.MIRROR_STATE} == in_bucket
+    finally:
+        storage.remove_tree(remote)
+
+
+def test_a_bucket_whose_document_changed_after_the_ingest_fails_naming_it(seeds_dir, tmp_path):
+    add_poland_signing(seeds_dir)
+    resources = _resources(seeds_dir, tmp_path / "outputs")
+    with dg.instance_for_test() as instance:
+        assert defs.resolve_job_def("ingest_job").execute_in_process(instance=instance, resources=resources).success
+        (seeds_dir / "poland_signs.txt").write_text("Poland signed nothing after all.", encoding="utf-8")
+        result = _bucket_run(instance, bucket_of("poland_signs.txt"), resources)
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    assert "poland_signs.txt changed after this run listed it" in failure.step_failure_data.user_failure_data.description
+

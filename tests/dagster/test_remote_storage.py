@@ -21,13 +21,18 @@ def _run(settings: GuaranteesSettings, io_manager: FrameIOManager):
             instance=instance, raise_on_error=False, resources={"settings": settings, "io_manager": io_manager})
 
 
+def upload(folder: Path, target: UPath) -> None:
+    """Copy a local folder's files to a URL."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            (target / path.relative_to(folder).as_posix()).parent.mkdir(parents=True, exist_ok=True)
+            (target / path.relative_to(folder).as_posix()).write_bytes(path.read_bytes())
+
+
 def test_seeds_cache_and_frames_at_urls_publish_what_local_folders_publish(seeds_dir, tmp_path):
     remote = UPath(f"memory://guarantees-{uuid.uuid4().hex}")
     try:
-        for path in seeds_dir.rglob("*"):
-            if path.is_file():
-                (remote / "seeds" / path.relative_to(seeds_dir).as_posix()).parent.mkdir(parents=True, exist_ok=True)
-                (remote / "seeds" / path.relative_to(seeds_dir).as_posix()).write_bytes(path.read_bytes())
+        upload(seeds_dir, remote / "seeds")
         outputs = tmp_path / "remote_outputs"
         settings = GuaranteesSettings(seeds_dir=str(remote / "seeds"), outputs_dir=str(outputs),
                                       cache_dir=str(remote / "cache"))

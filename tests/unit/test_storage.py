@@ -71,6 +71,36 @@ def test_a_remote_seeds_folder_is_mirrored_downloading_only_what_changed(memory_
     assert (target / "a.txt").read_text() == "A, edited" and not (target / "sub" / "b.txt").exists()
 
 
+def test_a_mirror_of_some_files_downloads_those_and_keeps_the_rest(memory_root, tmp_path):
+    seeds = memory_root / "seeds"
+    seeds.mkdir(parents=True, exist_ok=True)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (seeds / name).write_text(name.upper())
+    target = tmp_path / "mirror"
+    storage.mirror(seeds, target, only=["a.txt"])
+    assert sorted(p.name for p in target.iterdir() if p.name != storage.MIRROR_STATE) == ["a.txt"]
+    (seeds / "a.txt").unlink()
+    storage.mirror(seeds, target, only=["a.txt", "b.txt"])  # a.txt is gone from the source: gone here too
+    assert sorted(p.name for p in target.iterdir() if p.name != storage.MIRROR_STATE) == ["b.txt"]
+    storage.mirror(seeds, target, only=["c.txt"])  # b.txt stays, and a full mirror later knows it
+    assert (target / "b.txt").read_text() == "B.TXT" and (target / "c.txt").read_text() == "C.TXT"
+    storage.mirror(seeds, target)
+    assert sorted(p.name for p in target.iterdir() if p.name != storage.MIRROR_STATE) == ["b.txt", "c.txt"]
+
+
+def test_an_input_that_names_its_columns_reads_only_those(tmp_path):
+    import dagster as dg
+
+    from pipelines.resources import FrameIOManager
+
+    manager = FrameIOManager(intermediate_dir=str(tmp_path))
+    manager.handle_output(dg.build_output_context(asset_key=dg.AssetKey("t")),
+                          pd.DataFrame({"a": [1, 2], "text": ["long", "texts"]}))
+    loaded = manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("t"),
+                                                       definition_metadata={"columns": ["a"]}))
+    pd.testing.assert_frame_equal(loaded, pd.DataFrame({"a": [1, 2]}))
+
+
 def test_the_io_manager_keeps_frames_and_dicts_at_a_url(memory_root):
     import dagster as dg
 
