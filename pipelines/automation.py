@@ -10,22 +10,31 @@ partitions: it only decides *whether* to run, and the run works out *what* to ex
   content digest, so an edited file runs again, even when edited back to an earlier version, and a
   re-evaluated tick never runs twice. It requests one run per distinct folder state: a run that
   fails is not retried every tick (the daily schedule retries).
+- `batches_sensor`, off unless turned on, is for a deployment that extracts document batches on
+  several machines (`docs/scaling.md`): after `ingest_job` it runs `extraction_batches_job` for
+  each bucket whose cache lacks some of the ingested documents, and for no other bucket.
 - `daily_publish_schedule` runs the whole pipeline once a day, unless the inputs (seeds, code and
   data, settings) are exactly those of the latest successful run and its release is still there:
   nothing changed, no new release.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines.assets.batches import RAW_WITHOUT_TEXT, extraction_batches_job
 from pipelines.assets.ingest import inputs_fingerprint, seeds_state_path
 from pipelines.lib import seed_state
+from pipelines.lib.batches import stale_buckets
+from pipelines.lib.corpus import document_fingerprint
+from pipelines.lib.fingerprint import extractor_version
 from pipelines.lib.release import latest_release_id, releases_dir
-from pipelines.resources import GuaranteesSettings
+from pipelines.lib.seeds import raw_document_from_row
+from pipelines.resources import FrameIOManager, GuaranteesSettings
 
 SENSOR_INTERVAL_S = 30
 DAILY_CRON = "0 6 * * *"
@@ -107,6 +116,35 @@ def seeds_sensor(context: dg.SensorEvaluationContext, settings: GuaranteesSettin
         tags={"guarantees/trigger": "seeds_sensor", "guarantees/seeds_digest": current.digest[:16],
               "guarantees/changes": changes.summary()})
     return dg.SensorResult(run_requests=[request], cursor=SensorCursor(seq, current.digest).dump())
+
+
+@dg.sensor(job=extraction_batches_job, minimum_interval_seconds=SENSOR_INTERVAL_S,
+           default_status=dg.DefaultSensorStatus.STOPPED,
+           description="For a deployment that extracts document batches on several machines (docs/scaling.md): "
+                       "after ingest_job, runs extraction_batches_job for each bucket whose cache lacks some of "
+                       "the ingested documents.")
+def batches_sensor(context: dg.SensorEvaluationContext, settings: GuaranteesSettings, io_manager: FrameIOManager):
+    """One run request per stale bucket. Its run key names the missing documents (a digest of their
+    fingerprints), so a re-evaluated tick or a run still in progress requests nothing twice, and a
+    bucket whose run failed is not retried until its documents change: the publishing run extracts
+    what no batch did."""
+    raw = io_manager.stored_frame("raw_documents", RAW_WITHOUT_TEXT)
+    if raw is None:
+        return dg.SkipReason("no raw_documents yet: ingest_job reads the seeds folder first")
+    documents = [raw_document_from_row(row) for row in raw.to_dict("records")]
+    stale = stale_buckets(((d.source_path, document_fingerprint(d)) for d in documents), settings.cache_path,
+                          extractor_version())
+    if not stale:
+        return dg.SkipReason(f"every bucket's cache holds its documents ({len(documents)} ingested)")
+    context.log.info(f"{len(stale)} bucket(s) lack {sum(map(len, stale.values()))} of {len(documents)} documents")
+    return dg.SensorResult(run_requests=[
+        dg.RunRequest(run_key=f"bucket-{bucket}-{_digest(missing)}", partition_key=bucket,
+                      tags={"guarantees/trigger": "batches_sensor", "guarantees/documents": str(len(missing))})
+        for bucket, missing in stale.items()])
+
+
+def _digest(values: list[str]) -> str:
+    return hashlib.sha256("\n".join(values).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import dagster as dg
 
 from pipelines.assets import batches, extract, ingest, release
 from pipelines.assets.batches import extraction_batches_job
-from pipelines.automation import daily_publish_schedule, ingest_job, publish_job, seeds_sensor
+from pipelines.automation import batches_sensor, daily_publish_schedule, ingest_job, publish_job, seeds_sensor
 from pipelines.lib.memory import freeze_imported
 from pipelines.resources import FrameIOManager, GuaranteesSettings
 
@@ -20,7 +20,7 @@ defs = dg.Definitions(
     assets=ALL_ASSETS,
     jobs=[publish_job, ingest_job, extraction_batches_job],
     schedules=[daily_publish_schedule],
-    sensors=[seeds_sensor],
+    sensors=[seeds_sensor, batches_sensor],
     resources={
         "settings": GuaranteesSettings(),
         "io_manager": FrameIOManager(),

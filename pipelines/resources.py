@@ -227,6 +227,12 @@ class FrameIOManager(dg.ConfigurableIOManager):
         columns = metadata.get("columns")
         return _to_frame(storage.read_parquet(parquet, columns=None if columns is None else list(columns)))
 
+    def stored_frame(self, asset: str, columns: list[str]) -> pd.DataFrame | None:
+        """Some columns of an asset's stored frame, read outside a run (by a sensor); None when no
+        run has stored it yet."""
+        parquet = self._path(dg.AssetKey(asset), ".parquet")
+        return _to_frame(storage.read_parquet(parquet, columns=columns)) if parquet.exists() else None
+
 
 def _store(parquet: Location, name: str, frame: pd.DataFrame | pa.Table, published: bool) -> tuple[str, str | None]:
     """Write a frame (or an Arrow table of the table's columns) as Parquet; the sha256 of the file

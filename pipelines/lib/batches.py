@@ -13,7 +13,9 @@ buckets over a cluster followed by one publishing run gives the release one mach
 from __future__ import annotations
 
 import hashlib
+from typing import Iterable
 
+from pipelines.lib.doc_cache import cached_fingerprints
 from pipelines.lib.storage import Location
 
 BATCHES_FOLDER = "batches"
@@ -40,3 +42,19 @@ def batch_caches(cache_root: Location) -> list[Location]:
         return []
     return sorted((p for p in folder.iterdir() if p.name.startswith(_PREFIX) and p.name[len(_PREFIX):] in BUCKETS),
                   key=lambda p: p.name)
+
+
+def stale_buckets(documents: Iterable[tuple[str, str]], cache_root: Location, version: str) -> dict[str, list[str]]:
+    """bucket -> the fingerprints of its documents its cache lacks, for each bucket that lacks any
+    (in bucket order). `documents` are (path in the seeds folder, `corpus.document_fingerprint`)
+    pairs; only the caches of buckets that hold documents are read."""
+    wanted: dict[str, list[str]] = {}
+    for path, fingerprint in documents:
+        wanted.setdefault(bucket_of(path), []).append(fingerprint)
+    stale = {}
+    for bucket in sorted(wanted):
+        held = cached_fingerprints(batch_cache(cache_root, bucket), version)
+        missing = sorted(fp for fp in wanted[bucket] if fp not in held)
+        if missing:
+            stale[bucket] = missing
+    return stale

@@ -407,6 +407,16 @@ class DocCache:
         return sorted(removed)
 
 
+def cached_fingerprints(root: Location, version: str) -> set[str]:
+    """The documents a cache holds for an extractor version, read from its index without the lock
+    (another process may be writing it: the index is replaced whole, after the segments it names);
+    empty when there is no such cache."""
+    path = root / version / "index.parquet"
+    if not path.exists():
+        return set()
+    return set(read_parquet(path, columns=["fingerprint"]).column("fingerprint").to_pylist())
+
+
 def _copy_segment(source: Location, target: Location, schemas: dict[str, pa.Schema]) -> None:
     """A segment's files, byte for byte (one per table)."""
     target.mkdir(parents=True, exist_ok=True)

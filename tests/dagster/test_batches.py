@@ -8,6 +8,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 from upath import UPath
 
+from pipelines.automation import batches_sensor
 from pipelines.definitions import defs
 from pipelines.lib import storage, tables
 from pipelines.lib.batches import BUCKETS, batch_cache, bucket_of
@@ -144,3 +145,35 @@ def test_a_bucket_whose_document_changed_after_the_ingest_fails_naming_it(seeds_
     failure = next(event for event in result.all_events if event.is_step_failure)
     assert "poland_signs.txt changed after this run listed it" in failure.step_failure_data.user_failure_data.description
 
+
+def _tick(resources: dict):
+    return batches_sensor(dg.build_sensor_context(resources=resources))
+
+
+def _requested(result) -> dict[str, str]:
+    """partition key -> run key of each run the tick requested."""
+    assert isinstance(result, dg.SensorResult), result
+    return {request.partition_key: request.run_key for request in result.run_requests}
+
+
+def test_the_batches_sensor_requests_only_the_buckets_whose_caches_lack_ingested_documents(seeds_dir, tmp_path):
+    add_poland_signing(seeds_dir)
+    resources = _resources(seeds_dir, tmp_path / "outputs")
+    assert "ingest_job" in _tick(resources).skip_message
+    buckets = sorted({bucket_of(p.name) for p in seeds_dir.iterdir() if not p.name.endswith(".meta.json")})
+    with dg.instance_for_test() as instance:
+        ingest = defs.resolve_job_def("ingest_job")
+        assert ingest.execute_in_process(instance=instance, resources=resources).success
+        first = _requested(_tick(resources))
+        assert sorted(first) == buckets and _requested(_tick(resources)) == first  # a tick again: the same keys
+        assert _bucket_run(instance, buckets[0], resources).success
+        assert _requested(_tick(resources)) == {b: first[b] for b in buckets[1:]}
+        for bucket in buckets[1:]:
+            assert _bucket_run(instance, bucket, resources).success
+        assert "every bucket's cache holds its documents" in _tick(resources).skip_message
+
+        (seeds_dir / "third.txt").write_text("Norway signed a security agreement with Ukraine on 3 May 2024.")
+        assert ingest.execute_in_process(instance=instance, resources=resources).success
+        result = _tick(resources)
+    assert _requested(result).keys() == {bucket_of("third.txt")}
+    assert [r.tags["guarantees/documents"] for r in result.run_requests] == ["1"]
