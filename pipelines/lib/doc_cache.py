@@ -66,6 +66,7 @@ from pipelines.lib.content_hash import Sums
 from pipelines.lib.storage import Location, is_local, parquet_writer, read_parquet, remove_tree, write_parquet
 
 MAX_SEGMENTS = 8
+INDEX_FILE = "index.parquet"  # in the extractor version's folder: which document is in which segment
 LOCK_TIMEOUT_S = 3600
 _INDEX_SCHEMA = pa.schema([("fingerprint", pa.string()), ("doc_id", pa.string()), ("segment", pa.string())])
 _WRITE_OPTIONS = dict(compression="zstd", compression_level=1)
@@ -176,7 +177,7 @@ class DocCache:
     # -- reading -------------------------------------------------------------------------------
 
     def _load_index(self) -> None:
-        path = self.folder / "index.parquet"
+        path = self.folder / INDEX_FILE
         if not path.exists():
             return
         table = read_parquet(path)
@@ -388,7 +389,7 @@ class DocCache:
                                                "verdicts": json.dumps(verdicts, sort_keys=True),
                                                "sums": json.dumps(sums, sort_keys=True)})
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_parquet(table, self.folder / "index.parquet")
+        write_parquet(table, self.folder / INDEX_FILE)
         self._sums_changed = False
 
     def _remove_unreferenced(self) -> None:
@@ -411,7 +412,7 @@ def cached_fingerprints(root: Location, version: str) -> set[str]:
     """The documents a cache holds for an extractor version, read from its index without the lock
     (another process may be writing it: the index is replaced whole, after the segments it names);
     empty when there is no such cache."""
-    path = root / version / "index.parquet"
+    path = root / version / INDEX_FILE
     if not path.exists():
         return set()
     return set(read_parquet(path, columns=["fingerprint"]).column("fingerprint").to_pylist())
