@@ -6,21 +6,14 @@ changes (`PYTHONPATH=<checkout> python bench/scale/core_speed.py`). The corpus i
 """
 from __future__ import annotations
 
-import argparse
 import time
-from pathlib import Path
 
-from corpus import DEFAULT_FOLDER, first_documents  # the script's own folder is on sys.path
+from corpus import documents_from_arguments  # the script's own folder is on sys.path
 from pipelines.lib.extract import extract_document, warm_up
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_FOLDER)
-    parser.add_argument("--docs", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    docs = first_documents(args.corpus, args.docs)
+    args, docs = documents_from_arguments(__doc__, 500)
     megabytes = sum(len(d.text.encode()) for d in docs) / 1e6
     warm_up()
     best = float("inf")

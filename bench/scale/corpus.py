@@ -321,6 +321,17 @@ def first_documents(folder: Path, n: int) -> list:
     return documents
 
 
+def documents_from_arguments(doc: str, docs: int) -> tuple[argparse.Namespace, list]:
+    """The arguments of a benchmark over the first documents of the corpus (`--corpus`, `--docs`,
+    `--repeat`), and those documents (`first_documents`)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--docs", type=int, default=docs)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    return args, first_documents(args.corpus, args.docs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)

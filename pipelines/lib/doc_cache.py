@@ -120,8 +120,11 @@ class SegmentWriter:
     def append(self, fingerprints: list[str], doc_ids: list[str], tables: dict[str, pa.Table]) -> None:
         self.append_each(fingerprints, doc_ids, tables.__getitem__)
 
-    def append_each(self, fingerprints: list[str], doc_ids: list[str], table_of: Callable[[str], pa.Table]) -> None:
-        """`append` for tables made one at a time by `table_of(name)`, each dropped once written."""
+    def append_each(self, fingerprints: list[str], doc_ids: list[str], table_of: Callable[[str], pa.Table],
+                    known_sums: Callable[[str], Sums | None] = lambda name: None) -> None:
+        """`append` for tables made one at a time by `table_of(name)`, each dropped once written;
+        `known_sums(name)`, when not None, are the content-hash sums of that table's rows (a merge
+        of whole segments knows them), which are then not hashed again."""
         if not fingerprints:
             return
         if not self._writers:
@@ -133,8 +136,10 @@ class SegmentWriter:
         for name, writer in self._writers.items():
             table = table_of(name).cast(self.schemas[name])
             writer.write_table(table)
-            self.sums[name] = content_hash.add([self.sums.get(name, (0, 0, 0)),
-                                                content_hash.arrow_sums(self._con, table, self.schemas[name].names)])
+            sums = known_sums(name)
+            if sums is None:
+                sums = content_hash.arrow_sums(self._con, table, self.schemas[name].names)
+            self.sums[name] = content_hash.add([self.sums.get(name, (0, 0, 0)), sums])
         self.entries.update(zip(fingerprints, doc_ids))
 
     def close(self) -> None:
@@ -349,16 +354,24 @@ class DocCache:
         by_segment: dict[str, list[str]] = {}  # in the order their first document comes in, as `plan` reads them
         for fp, doc_id in zip(members, doc_ids):
             by_segment.setdefault(self.index[fp].segment, []).append(doc_id)
-        keep = {segment: _keep(ids) for segment, ids in by_segment.items()}
+        # A segment whose every document is live is read whole (no filter), and when every merged
+        # segment is, the merge's sums are theirs added up: its rows are not hashed again (the
+        # 1,792 files of 256 adopted document batches: about 0.8 s at 10,000 documents).
+        whole = {segment for segment, ids in by_segment.items() if len(ids) == self.segment_sizes[segment]}
+        keep = {segment: None if segment in whole else _keep(ids) for segment, ids in by_segment.items()}
         order = _keep(doc_ids)
 
         def merged(name: str) -> pa.Table:  # one table at a time: the merge holds one table of its segments
             parts = [self._read_segment_table(segment, name, rows) for segment, rows in keep.items()]
             return _in_order(_concat(parts, self.schemas[name]), order)
 
+        def known_sums(name: str) -> Sums | None:
+            parts = [self.sums.get(segment, {}).get(name) for segment in keep]
+            return content_hash.add(parts) if len(whole) == len(keep) and None not in parts else None
+
         writer = self.new_segment()
         try:
-            writer.append_each(members, doc_ids, merged)
+            writer.append_each(members, doc_ids, merged, known_sums)
         finally:
             writer.close()
         for fp, doc_id in writer.entries.items():

@@ -413,6 +413,20 @@ def test_adopted_segments_give_the_content_hash_of_the_rows_read(tmp_path, fake_
             assert digest is None or digest == _hash_of(extracted.table(name)), name
 
 
+def test_more_batches_than_segments_merge_into_the_rows_and_content_hash_of_one_run(tmp_path, fake_extractor):
+    """Adopted whole, the batches' segments outnumber MAX_SEGMENTS and are merged: the merged
+    segment's sums are the batches' sums added up, and must be the hash of the rows it holds."""
+    docs = [variant(i) for i in range(3 * doc_cache.MAX_SEGMENTS)]
+    batches = _batches(tmp_path, docs)
+    assert len(batches) > doc_cache.MAX_SEGMENTS + 1
+    with corpus.incremental_extraction(docs, tmp_path / "main", version="v", adopt_from=batches) as extracted:
+        assert extracted.report.cache.merged_segments > 1 and extracted.report.cache.segments <= doc_cache.MAX_SEGMENTS
+        for name in EXTRACTED_TABLES:
+            table = extracted.table(name)
+            assert extracted.content_hash(name) == _hash_of(table), name
+    assert as_rows(extract_incremental(docs, tmp_path / "main", version="v")) == expected_rows(docs)
+
+
 def test_a_batch_of_another_extractor_version_is_not_adopted(tmp_path, fake_extractor):
     docs = [variant(i) for i in range(3)]
     batches = _batches(tmp_path, docs, version="old")
