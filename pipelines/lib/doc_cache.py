@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -432,10 +433,21 @@ def cached_fingerprints(root: Location, version: str) -> set[str]:
 
 
 def _copy_segment(source: Location, target: Location, schemas: dict[str, pa.Schema]) -> None:
-    """A segment's files, byte for byte (one per table)."""
+    """A segment's files, byte for byte (one per table). On one local filesystem they are hard
+    links: a segment's files are never changed once written (a merge writes a new segment, and a
+    removal unlinks), so the two caches can share them, and a link costs a tenth of a copy (the
+    1,792 files of 256 adopted document batches); elsewhere, or where links fail, a copy."""
     target.mkdir(parents=True, exist_ok=True)
     for name in schemas:
-        (target / f"{name}.parquet").write_bytes((source / f"{name}.parquet").read_bytes())
+        src, dst = source / f"{name}.parquet", target / f"{name}.parquet"
+        if is_local(src) and is_local(dst):
+            dst.unlink(missing_ok=True)  # a leftover of an adoption that was killed
+            try:
+                os.link(src, dst)
+                continue
+            except OSError:  # another device, a filesystem without links: copy instead
+                pass
+        dst.write_bytes(src.read_bytes())
 
 
 def _smallest_run(segments: list[str], sizes: dict[str, int], width: int) -> list[str]:

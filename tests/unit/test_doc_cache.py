@@ -427,6 +427,21 @@ def test_more_batches_than_segments_merge_into_the_rows_and_content_hash_of_one_
     assert as_rows(extract_incremental(docs, tmp_path / "main", version="v")) == expected_rows(docs)
 
 
+def test_adopted_rows_outlive_the_batch_caches_they_came_from(tmp_path, fake_extractor):
+    """The batches' segment files are shared (hard links) or copied, never borrowed: removing the
+    batch caches, or a batch's own run compacting them, leaves the adopting cache whole."""
+    from pipelines.lib import storage
+
+    docs = [variant(i) for i in range(5)]
+    batches = _batches(tmp_path, docs)
+    adopted = extract_incremental(docs, tmp_path / "main", version="v", adopt_from=batches)
+    for batch in batches:
+        storage.remove_tree(batch)
+    fake_extractor.clear()
+    again = extract_incremental(docs, tmp_path / "main", version="v")
+    assert fake_extractor == [] and as_rows(again) == as_rows(adopted) == expected_rows(docs)
+
+
 def test_a_batch_of_another_extractor_version_is_not_adopted(tmp_path, fake_extractor):
     docs = [variant(i) for i in range(3)]
     batches = _batches(tmp_path, docs, version="old")
