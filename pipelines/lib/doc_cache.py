@@ -52,6 +52,7 @@ import json
 import os
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -363,7 +364,10 @@ class DocCache:
         order = _keep(doc_ids)
 
         def merged(name: str) -> pa.Table:  # one table at a time: the merge holds one table of its segments
-            parts = [self._read_segment_table(segment, name, rows) for segment, rows in keep.items()]
+            # Two readers: decoding is Arrow's, outside the GIL, and a merge of the 256 segments of
+            # adopted document batches reads 1,792 small files (its commit 2.5-2.7 -> 1.9-2.2 s).
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                parts = list(pool.map(lambda item: self._read_segment_table(item[0], name, item[1]), keep.items()))
             return _in_order(_concat(parts, self.schemas[name]), order)
 
         def known_sums(name: str) -> Sums | None:
