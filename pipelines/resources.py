@@ -225,13 +225,13 @@ class FrameIOManager(dg.ConfigurableIOManager):
                 raise FileNotFoundError(f"no stored frame for {context.asset_key.to_user_string()} at {parquet}")
             return verdicts.StoredTable(parquet, self._path(context.asset_key, verdicts.SUFFIX), _to_frame)
         columns = metadata.get("columns")
-        return _to_frame(storage.read_parquet(parquet, columns=None if columns is None else list(columns)))
+        return _read_frame(parquet, None if columns is None else list(columns))
 
     def stored_frame(self, asset: str, columns: list[str]) -> pd.DataFrame | None:
         """Some columns of an asset's stored frame, read outside a run (by a sensor); None when no
         run has stored it yet."""
         parquet = self._path(dg.AssetKey(asset), ".parquet")
-        return _to_frame(storage.read_parquet(parquet, columns=columns)) if parquet.exists() else None
+        return _read_frame(parquet, columns) if parquet.exists() else None
 
 
 def _store(parquet: Location, name: str, frame: pd.DataFrame | pa.Table, published: bool) -> tuple[str, str | None]:
@@ -250,6 +250,10 @@ def _store(parquet: Location, name: str, frame: pd.DataFrame | pa.Table, publish
     order = tables.key_order(name, arrow) if arrow.num_rows else None
     return (storage.write_hashed(parquet, lambda sink: release.write_table_rows(arrow, name, sink, order)),
             release.table_file_form())
+
+
+def _read_frame(parquet: Location, columns: list[str] | None) -> pd.DataFrame:
+    return _to_frame(storage.read_parquet(parquet, columns=columns))
 
 
 def _to_frame(arrow: pa.Table) -> pd.DataFrame:

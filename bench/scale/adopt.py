@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from corpus import documents_from_arguments  # the script's own folder is on sys.path
-from pipelines.lib.batches import batch_cache, batch_caches, bucket_of
+from pipelines.lib.batches import batch_cache, batch_caches, by_bucket
 from pipelines.lib.corpus import extract_incremental, incremental_extraction
 
 VERSION = "bench"  # the caches' extractor version: the same for both checkouts of an A/B
@@ -29,10 +29,8 @@ VERSION = "bench"  # the caches' extractor version: the same for both checkouts 
 
 def build(docs: list, root: Path) -> int:
     """Each bucket's documents extracted into its own cache (one worker: no pool per bucket)."""
-    groups: dict[str, list] = {}
-    for doc in docs:
-        groups.setdefault(bucket_of(doc.source_path), []).append(doc)
-    for bucket, members in sorted(groups.items()):
+    groups = by_bucket(docs, lambda doc: doc.source_path)
+    for bucket, members in groups.items():
         extract_incremental(members, batch_cache(root / "cache", bucket), version=VERSION, workers=1)
     return len(groups)
 

@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -71,19 +72,20 @@ def main() -> None:
             ingest, _ = timed_job(instance, "ingest_job", batched)
             paths = pq.read_table(work / "batched" / "intermediate" / "raw_documents.parquet",
                                   columns=["source_path"]).column("source_path").to_pylist()
-            buckets = sorted({bucket_of(p) for p in paths})
+            sizes = Counter(bucket_of(p) for p in paths)  # bucket -> documents
+            buckets = sorted(sizes)
             run = buckets[:args.buckets]
             per_bucket = [timed_job(instance, "extraction_batches_job", batched, partition_key=b)[0] for b in run]
             if args.buckets is not None:
-                _print_buckets(args.docs, paths, buckets, run, ingest, per_bucket)
+                _print_buckets(args.docs, [sizes[b] for b in run], len(buckets), ingest, per_bucket)
                 return
             publish, result = timed_job(instance, "publish_job", batched)
             adopted = documents_metadata(result)
             steps = step_seconds(instance, result.run_id)
             plain, plain_result = timed_job(instance, "publish_job", resources(work / "plain"))
             plain_steps = step_seconds(instance, plain_result.run_id)
-        sizes = [sum(bucket_of(p) == b for p in paths) for b in buckets]
-        print(f"{args.docs:,} documents in {len(buckets)} buckets ({min(sizes)}-{max(sizes)} documents each)\n")
+        print(f"{args.docs:,} documents in {len(buckets)} buckets ({min(sizes.values())}-{max(sizes.values())} "
+              f"documents each)\n")
         print("| what | seconds |")
         print("|---|---:|")
         print(f"| ingest_job | {ingest:.2f} |")
@@ -99,17 +101,14 @@ def main() -> None:
             f"{k} {v:.2f}" for k, v in adopted["seconds"].items()))
 
 
-def _print_buckets(docs: int, paths: list[str], buckets: list[str], run: list[str], ingest: float,
-                   per_bucket: list[float]) -> None:
-    from pipelines.lib.batches import bucket_of
-
-    sizes = [sum(bucket_of(p) == b for p in paths) for b in run]
-    print(f"{docs:,} documents in {len(buckets)} buckets; the first {len(run)} run ({min(sizes)}-{max(sizes)} "
+def _print_buckets(docs: int, sizes: list[int], buckets: int, ingest: float, per_bucket: list[float]) -> None:
+    """The table of a run of the first buckets only (`--buckets`), whose documents number `sizes`."""
+    print(f"{docs:,} documents in {buckets} buckets; the first {len(sizes)} run ({min(sizes)}-{max(sizes)} "
           f"documents each)\n")
     print("| what | seconds |")
     print("|---|---:|")
     print(f"| ingest_job | {ingest:.2f} |")
-    print(f"| extraction_batches_job, one bucket: median / slowest of {len(run)} | "
+    print(f"| extraction_batches_job, one bucket: median / slowest of {len(sizes)} | "
           f"{statistics.median(per_bucket):.2f} / {max(per_bucket):.2f} |")
 
 

@@ -13,7 +13,7 @@ buckets over a cluster followed by one publishing run gives the release one mach
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 from pipelines.lib.doc_cache import cached_fingerprints
 from pipelines.lib.storage import Location
@@ -21,6 +21,7 @@ from pipelines.lib.storage import Location
 BATCHES_FOLDER = "batches"
 BUCKETS = tuple(f"{i:02x}" for i in range(256))
 _PREFIX = "bucket="
+T = TypeVar("T")
 
 
 def bucket_of(source_path: str) -> str:
@@ -44,17 +45,22 @@ def batch_caches(cache_root: Location) -> list[Location]:
                   key=lambda p: p.name)
 
 
+def by_bucket(items: Iterable[T], path: Callable[[T], str]) -> dict[str, list[T]]:
+    """bucket -> its items (in their order), in bucket order; `path(item)` is the item's path."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(bucket_of(path(item)), []).append(item)
+    return dict(sorted(groups.items()))
+
+
 def stale_buckets(documents: Iterable[tuple[str, str]], cache_root: Location, version: str) -> dict[str, list[str]]:
     """bucket -> the fingerprints of its documents its cache lacks, for each bucket that lacks any
     (in bucket order). `documents` are (path in the seeds folder, `corpus.document_fingerprint`)
     pairs; only the caches of buckets that hold documents are read."""
-    wanted: dict[str, list[str]] = {}
-    for path, fingerprint in documents:
-        wanted.setdefault(bucket_of(path), []).append(fingerprint)
     stale = {}
-    for bucket in sorted(wanted):
+    for bucket, members in by_bucket(documents, lambda pair: pair[0]).items():
         held = cached_fingerprints(batch_cache(cache_root, bucket), version)
-        missing = sorted(fp for fp in wanted[bucket] if fp not in held)
+        missing = sorted(fp for _, fp in members if fp not in held)
         if missing:
             stale[bucket] = missing
     return stale

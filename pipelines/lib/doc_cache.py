@@ -364,19 +364,19 @@ class DocCache:
         order = _keep(doc_ids)
 
         def merged(name: str) -> pa.Table:  # one table at a time: the merge holds one table of its segments
-            # Two readers: decoding is Arrow's, outside the GIL, and a merge of the 256 segments of
-            # adopted document batches reads 1,792 small files (its commit 2.5-2.7 -> 1.9-2.2 s).
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                parts = list(pool.map(lambda item: self._read_segment_table(item[0], name, item[1]), keep.items()))
+            parts = list(readers.map(lambda item: self._read_segment_table(item[0], name, item[1]), keep.items()))
             return _in_order(_concat(parts, self.schemas[name]), order)
 
         def known_sums(name: str) -> Sums | None:
             parts = [self.sums.get(segment, {}).get(name) for segment in keep]
             return content_hash.add(parts) if len(whole) == len(keep) and None not in parts else None
 
+        # Two readers: decoding is Arrow's, outside the GIL, and a merge of the 256 segments of
+        # adopted document batches reads 1,792 small files (its commit 2.5-2.7 -> 1.9-2.2 s).
         writer = self.new_segment()
         try:
-            writer.append_each(members, doc_ids, merged, known_sums)
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="segment-reader") as readers:
+                writer.append_each(members, doc_ids, merged, known_sums)
         finally:
             writer.close()
         for fp, doc_id in writer.entries.items():

@@ -380,14 +380,12 @@ def test_links_are_checked_on_the_rows_of_segments_without_a_verdict_only(tmp_pa
 
 def _batches(tmp_path: Path, docs: list, version: str = "v") -> list[Path]:
     """Each document's bucket extracted into the bucket's own cache, as `extraction_batches` does."""
-    from pipelines.lib.batches import batch_cache, bucket_of
+    from pipelines.lib.batches import batch_cache, by_bucket
 
-    roots = {}
-    for d in docs:
-        roots.setdefault(bucket_of(d.source_path), []).append(d)
-    for bucket, members in sorted(roots.items()):
+    roots = by_bucket(docs, lambda d: d.source_path)
+    for bucket, members in roots.items():
         extract_incremental(members, batch_cache(tmp_path / "cache", bucket), version=version)
-    return [batch_cache(tmp_path / "cache", bucket) for bucket in sorted(roots)]
+    return [batch_cache(tmp_path / "cache", bucket) for bucket in roots]
 
 
 def test_documents_extracted_in_batches_are_adopted_and_not_extracted_again(tmp_path, calls):
